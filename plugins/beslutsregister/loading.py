@@ -1,0 +1,143 @@
+"""Load a register folder: every case file and ``programmes.yml``, validated together.
+
+Problems are collected across all files rather than stopping at the first, so one run
+tells staff everything to fix. Parsed files are cached by path, size and modification
+time: ``mkdocs serve`` reloads the register on every save, and re-parsing ten thousand
+unchanged files would dominate the preview's response time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Case, Problem, Programme
+from .privacy import check_case_text
+from .validation import CaseRules, read_case, read_programmes
+from .yamlsource import FrontMatterDocument, YamlError, parse_yaml, split_front_matter
+
+PROGRAMMES_FILE = "programmes.yml"
+
+
+@dataclass
+class LoadResult:
+    """Everything read from a register folder; ``cases`` holds only valid cases."""
+
+    cases: list[Case] = field(default_factory=list)
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+#: (path) -> (stat signature, rules, result) for case files parsed earlier in this process.
+_CACHE: dict[str, tuple[tuple[int, int], CaseRules, tuple[Case | None, list[Problem]]]] = {}
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as staff see it in messages: relative to the project, with '/'."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def case_files(cases_dir: Path) -> list[Path]:
+    """Every Markdown case file under ``cases_dir``, in a stable order."""
+    return sorted(p for p in cases_dir.rglob("*.md") if not p.name.startswith((".", "_")))
+
+
+def load_register(
+    cases_dir: Path, root: Path, rules: CaseRules | None = None
+) -> LoadResult:
+    """Read and validate every case in ``cases_dir``; paths in messages are relative to ``root``."""
+    result = LoadResult()
+    programmes_path = cases_dir / PROGRAMMES_FILE
+    programmes_source = display_path(programmes_path, root)
+    if programmes_path.is_file():
+        text, problem = _read_text(programmes_path, programmes_source)
+        if problem:
+            result.problems.append(problem)
+        else:
+            try:
+                tree = parse_yaml(text)
+            except YamlError as exc:
+                result.problems.append(Problem(programmes_source, exc.line, None, exc.message))
+            else:
+                result.programmes, problems = read_programmes(tree, programmes_source)
+                result.problems.extend(problems)
+    rules = CaseRules(
+        diary_pattern=(rules or CaseRules()).diary_pattern,
+        diary_description=(rules or CaseRules()).diary_description,
+        programme_ids=frozenset(result.programmes),
+        programmes_file=programmes_source,
+    )
+    if not cases_dir.is_dir():
+        result.problems.append(Problem(display_path(cases_dir, root), 1, None,
+                                       "is not a folder; expected the folder of case files"))
+        return result
+    for path in case_files(cases_dir):
+        case, problems = _load_case(path, display_path(path, root), rules)
+        result.problems.extend(problems)
+        if case is not None:
+            result.cases.append(case)
+    result.problems.extend(_duplicate_diary_numbers(result.cases))
+    return result
+
+
+def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, list[Problem]]:
+    stat = os.stat(path)
+    signature = (stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(str(path))
+    if cached is not None and cached[0] == signature and cached[1] == rules:
+        return cached[2]
+    text, problem = _read_text(path, source)
+    if problem:
+        outcome: tuple[Case | None, list[Problem]] = (None, [problem])
+    else:
+        try:
+            document: FrontMatterDocument = split_front_matter(text)
+        except YamlError as exc:
+            outcome = (None, [Problem(source, exc.line, None, exc.message)])
+        else:
+            case, problems = read_case(document, source, rules)
+            front_matter = "".join(text.splitlines(keepends=True)[: document.body_line - 1])
+            problems += check_case_text(source, front_matter, document.body, document.body_line)
+            outcome = (None if problems else case, problems)
+    _CACHE[str(path)] = (signature, rules, outcome)
+    return outcome
+
+
+def _read_text(path: Path, source: str) -> tuple[str, Problem | None]:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        return "", Problem(source, line, None, f"is not UTF-8 text (byte 0x{byte:02X}); "
+                           "expected the file saved as UTF-8")
+
+
+def _duplicate_diary_numbers(cases: list[Case]) -> list[Problem]:
+    """Two files may not claim one diary number, nor two numbers one URL."""
+    first_by_slug: dict[str, Case] = {}
+    problems = []
+    for case in cases:
+        first = first_by_slug.setdefault(case.slug, case)
+        if first is not case:
+            line = case.field_lines.get("diary_number", 1)
+            first_line = first.field_lines.get("diary_number", 1)
+            problems.append(Problem(
+                case.source, line, "diary_number",
+                f"'{case.diary_number}' is already used by {first.source}:{first_line}"
+                + ("" if first.diary_number == case.diary_number
+                   else f" ('{first.diary_number}', same address /{case.slug}/)")
+                + "; expected a unique diary number",
+            ))
+    return problems

@@ -1,0 +1,136 @@
+"""The register's vocabulary: a decision (case), its people, its funding, and a problem.
+
+These are plain, immutable dataclasses with no behaviour tied to a site generator, so the
+same objects serve the MkDocs plugin, the command line and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class Visibility(Enum):
+    """Whether a case may appear in the public register on a given day."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    EMBARGOED = "embargoed"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located precisely enough for staff to fix it.
+
+    ``str(problem)`` is the message users see: ``cases/FILE.md:LINE: field 'x': ...``.
+    """
+
+    path: str
+    line: int
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:"
+        if self.field:
+            return f"{where} field '{self.field}': {self.message}"
+        return f"{where} {self.message}"
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A funding programme from ``cases/programmes.yml``."""
+
+    id: str
+    name: str
+    funder: str | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The responsible officer (handläggare). ``protected`` hides name and contact."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    protected: bool = False
+
+
+@dataclass(frozen=True)
+class DecisionMaker:
+    """Who took the decision (beslutsfattare)."""
+
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project a decision is about, if any."""
+
+    name: str
+    start: date | None = None
+    end: date | None = None
+    budget_sek: int | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """One funding source of a decision: a programme id and whole kronor."""
+
+    programme: str
+    amount_sek: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One decision (delegationsbeslut) as written in a case file, validated.
+
+    ``source`` is the case file's path relative to the project, as shown in messages;
+    ``body_line`` is the file line where the Markdown body starts, so checks on the body
+    can point at a line in the file.
+    """
+
+    diary_number: str
+    slug: str
+    title: str
+    date: date
+    unit: str
+    officer: Officer
+    decided_by: DecisionMaker
+    body: str
+    source: str
+    body_line: int = 1
+    delegation: str | None = None
+    reported_to: str | None = None
+    copy_to: tuple[str, ...] = ()
+    project: Project | None = None
+    funding: tuple[Funding, ...] = ()
+    status: str = "published"
+    publish_after: date | None = None
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def total_sek(self) -> int:
+        return sum(f.amount_sek for f in self.funding)
+
+    @property
+    def programme_ids(self) -> tuple[str, ...]:
+        """Programme ids in the order written, each once."""
+        return tuple(dict.fromkeys(f.programme for f in self.funding))
+
+    def visibility(self, today: date) -> Visibility:
+        """Drafts are never public; an embargo lifts on its ``publish_after`` day."""
+        if self.status == "draft":
+            return Visibility.DRAFT
+        if self.publish_after is not None and today < self.publish_after:
+            return Visibility.EMBARGOED
+        return Visibility.PUBLISHED

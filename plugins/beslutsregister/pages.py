@@ -1,0 +1,354 @@
+"""The register's pages as Markdown documents: one per case, and the overview pages.
+
+Pages are plain strings so any static site generator can render them. Values from front
+matter only ever enter as escaped HTML (inside raw HTML blocks, which Markdown leaves
+alone), so a title like ``Samverkan <Norr> & Syd`` shows as written and can never
+become markup. The case body is the staff's own Markdown; it is sanitized after
+rendering (see :mod:`beslutsregister.sanitize`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from .grouping import ProgrammeGroup, Register
+from .model import Case, Visibility
+from .privacy import mask_text, public_officer
+from .swedish import count_decisions, format_date, format_sek
+from .validation import slugify
+
+REGISTER_DIR = "register"
+CASES_DIR = "beslut"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to generate: where, its plain-text title, and its Markdown.
+
+    ``title`` is plain text (not escaped): whoever puts it into HTML escapes it.
+    """
+
+    src_uri: str
+    title: str
+    markdown: str
+    nav_group: str | None = None  # None: not in the navigation
+
+
+class Urls:
+    """Source paths and relative links of generated pages, as MkDocs will publish them."""
+
+    def __init__(self, use_directory_urls: bool = True) -> None:
+        self.use_directory_urls = use_directory_urls
+        self._unit_slugs: dict[str, str] = {}
+
+    @staticmethod
+    def case(case: Case) -> str:
+        return f"{CASES_DIR}/{case.slug}.md"
+
+    @staticmethod
+    def start() -> str:
+        return f"{REGISTER_DIR}/index.md"
+
+    @staticmethod
+    def year(year: int) -> str:
+        return f"{REGISTER_DIR}/ar/{year}.md"
+
+    @staticmethod
+    def programme(programme_id: str) -> str:
+        return f"{REGISTER_DIR}/program/{programme_id}.md"
+
+    def unit(self, unit: str) -> str:
+        return f"{REGISTER_DIR}/enhet/{self.unit_slug(unit)}.md"
+
+    def unit_slug(self, unit: str) -> str:
+        """A stable slug per unit; two units that fold to one slug get ``-2``, ``-3``..."""
+        if unit not in self._unit_slugs:
+            base = slugify(unit) or "enhet"
+            taken = set(self._unit_slugs.values())
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            self._unit_slugs[unit] = slug
+        return self._unit_slugs[unit]
+
+    def url(self, src_uri: str) -> str:
+        """The published URL path of a source file (as MkDocs computes it)."""
+        stem, _ = posixpath.splitext(src_uri)
+        if posixpath.basename(stem) == "index":
+            directory = posixpath.dirname(stem)
+            return f"{directory}/" if directory else ""
+        return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
+
+    def link(self, from_src: str, to: str) -> str:
+        """Relative link from the page of ``from_src`` to a file or page ``to``."""
+        here = self.url(from_src)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        target = self.url(to) if to.endswith(".md") else to
+        relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        if target.endswith("/") and not relative.endswith("/"):
+            relative += "/"
+        return "./" if relative in (".", "./") else relative
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _time(value: date) -> str:
+    return f'<time datetime="{value.isoformat()}">{_e(format_date(value))}</time>'
+
+
+def _a(href: str, text: str) -> str:
+    return f'<a href="{_e(href)}">{_e(text)}</a>'
+
+
+def _row(label: str, html: str) -> str:
+    return f'<tr><th scope="row">{_e(label)}</th><td>{html}</td></tr>'
+
+
+def status_banner(case: Case, today: date) -> str:
+    """The preview banner of a case that is not (yet) public, else an empty string."""
+    state = case.visibility(today)
+    if state is Visibility.DRAFT:
+        text = "Utkast – ej publicerat"
+    elif state is Visibility.EMBARGOED and case.publish_after is not None:
+        text = f"Publiceras {case.publish_after.isoformat()}"
+    else:
+        return ""
+    return f'<strong class="br-status br-status--{state.value}">{_e(text)}</strong>'
+
+
+class PageBuilder:
+    """Writes the Markdown of every page from a :class:`Register`."""
+
+    def __init__(self, register: Register, urls: Urls, today: date) -> None:
+        self.register = register
+        self.urls = urls
+        self.today = today
+
+    # -- the whole set -------------------------------------------------------------------
+
+    def overview_pages(self) -> list[PageSpec]:
+        """Start, year, programme and unit pages: all in the navigation."""
+        pages = [PageSpec(self.urls.start(), "Alla beslut", self.start_page(), "start")]
+        pages += [
+            PageSpec(self.urls.year(year), f"Beslut {year}", self.year_page(year, cases), "År")
+            for year, cases in self.register.by_year.items()
+        ]
+        pages += [
+            PageSpec(self.urls.programme(pid), group.programme.name,
+                     self.programme_page(pid, group), "Program")
+            for pid, group in self.register.by_programme.items()
+        ]
+        pages += [
+            PageSpec(self.urls.unit(unit), unit, self.unit_page(unit, cases), "Enheter")
+            for unit, cases in self.register.by_unit.items()
+        ]
+        return pages
+
+    def case_page(self, case: Case) -> PageSpec:
+        return PageSpec(self.urls.case(case), case.title, self.case_markdown(case))
+
+    # -- case page -----------------------------------------------------------------------
+
+    def case_markdown(self, case: Case) -> str:
+        src = self.urls.case(case)
+        parts = []
+        banner = status_banner(case, self.today)
+        if banner:
+            parts.append(f'<p class="br-banner" role="status">{banner}</p>')
+        parts.append(self._facts_table(case, src))
+        body = mask_text(case.body).strip()
+        if body:
+            parts.append(body)
+        if case.funding:
+            parts.append("## Finansiering")
+            parts.append(self._funding_table(case, src))
+        return "\n\n".join(parts) + "\n"
+
+    def _facts_table(self, case: Case, src: str) -> str:
+        rows = [
+            _row("Diarienummer", f'<span class="br-diary">{_e(case.diary_number)}</span>'),
+            _row("Ärendemening", _e(case.title)),
+            _row("Beslutsdatum", _time(case.date)),
+            _row("Enhet", _a(self.urls.link(src, self.urls.unit(case.unit)), case.unit)),
+            _row("Handläggare", self._officer(case)),
+            _row("Beslutsfattare", _e(", ".join(
+                part for part in (case.decided_by.name, case.decided_by.role) if part))),
+        ]
+        if case.delegation:
+            rows.append(_row("Delegation", _e(case.delegation)))
+        if case.project:
+            project = case.project
+            rows.append(_row("Projekt", _e(project.name)))
+            if project.start or project.end:
+                period = " – ".join(
+                    _time(d) if d else "ej angivet" for d in (project.start, project.end))
+                rows.append(_row("Projektperiod", period))
+            if project.budget_sek is not None:
+                rows.append(_row("Projektets budget", _e(format_sek(project.budget_sek))))
+        if case.funding:
+            rows.append(_row("Finansiering", _e(format_sek(case.total_sek))
+                             + ' <a href="#finansiering">(se fördelning)</a>'))
+        if case.reported_to:
+            rows.append(_row("Anmäls till", _e(case.reported_to)))
+        if case.copy_to:
+            rows.append(_row("Utdrag till", _e(", ".join(case.copy_to))))
+        year_link = _a(self.urls.link(src, self.urls.year(case.year)), f"Alla beslut {case.year}")
+        rows.append(_row("Se även", year_link))
+        return ('<table class="br-facts">\n<caption>Uppgifter om beslutet</caption>\n<tbody>\n'
+                + "\n".join(rows) + "\n</tbody>\n</table>")
+
+    def _officer(self, case: Case) -> str:
+        officer = public_officer(case)
+        if officer is None:
+            return _e(f"Handläggare vid {case.unit}")
+        lines = [_e(officer.name)]
+        if officer.email:
+            lines.append("E-post: " + _a(f"mailto:{officer.email}", officer.email))
+        if officer.phone:
+            lines.append("Telefon: " + _e(officer.phone))
+        return "<br>".join(lines)
+
+    def _funding_table(self, case: Case, src: str) -> str:
+        rows = []
+        for source in case.funding:
+            programme = self.register.programmes.get(source.programme)
+            name = programme.name if programme else source.programme
+            link = _a(self.urls.link(src, self.urls.programme(source.programme)), name)
+            rows.append(
+                f'<tr><th scope="row">{link}</th>'
+                f"<td>{_e(programme.funder if programme and programme.funder else '')}</td>"
+                f'<td class="br-amount">{_e(format_sek(source.amount_sek))}</td>'
+                f"<td>{_e(source.note or '')}</td></tr>"
+            )
+        return (
+            '<table class="br-funding">\n<caption>Finansiering per program</caption>\n'
+            '<thead><tr><th scope="col">Program</th><th scope="col">Finansiär</th>'
+            '<th scope="col" class="br-amount">Belopp</th><th scope="col">Kommentar</th></tr>'
+            "</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
+            f'<tfoot><tr><th scope="row">Summa</th><td></td>'
+            f'<td class="br-amount">{_e(format_sek(case.total_sek))}</td><td></td></tr></tfoot>'
+            "\n</table>"
+        )
+
+    # -- overview pages ------------------------------------------------------------------
+
+    def start_page(self) -> str:
+        src = self.urls.start()
+        register = self.register
+        parts = [
+            f"<p>Registret innehåller {_e(count_decisions(len(register.cases)))} "
+            f"med finansiering om totalt {_e(format_sek(register.total_sek))}.</p>",
+            "## Per år",
+            self._table(
+                ("År", "Antal beslut", "Finansiering"),
+                [(_a(self.urls.link(src, self.urls.year(y)), str(y)), _e(len(cases)),
+                  _e(format_sek(register.total_by_year[y])))
+                 for y, cases in register.by_year.items()],
+                numeric=(1, 2), caption="Beslut per år",
+            ),
+        ]
+        if register.by_programme:
+            parts += ["## Per program", self._table(
+                ("Program", "Finansiär", "Antal beslut", "Summa"),
+                [(_a(self.urls.link(src, self.urls.programme(pid)), g.programme.name),
+                  _e(g.programme.funder or ""), _e(len(g.cases)), _e(format_sek(g.total_sek)))
+                 for pid, g in register.by_programme.items()],
+                numeric=(2, 3), caption="Beslut och belopp per finansieringsprogram",
+            )]
+        parts += ["## Per enhet", self._table(
+            ("Enhet", "Antal beslut"),
+            [(_a(self.urls.link(src, self.urls.unit(u)), u), _e(len(cases)))
+             for u, cases in register.by_unit.items()],
+            numeric=(1,), caption="Beslut per enhet",
+        )]
+        latest = register.cases[:20]
+        if latest:
+            parts += ["## Senaste besluten", self._case_table(src, latest, "Senaste besluten")]
+        return "\n\n".join(parts) + "\n"
+
+    def year_page(self, year: int, cases: Sequence[Case]) -> str:
+        src = self.urls.year(year)
+        total = self.register.total_by_year[year]
+        return (
+            f"<p>{_e(count_decisions(len(cases)))} fattade {year}, med finansiering om "
+            f"totalt {_e(format_sek(total))}.</p>\n\n"
+            + self._case_table(src, cases, f"Beslut {year}") + "\n"
+        )
+
+    def programme_page(self, programme_id: str, group: ProgrammeGroup) -> str:
+        src = self.urls.programme(programme_id)
+        programme = group.programme
+        facts = []
+        if programme.funder:
+            facts.append(_row("Finansiär", _e(programme.funder)))
+        if programme.url:
+            facts.append(_row("Webbplats", _a(programme.url, programme.url)))
+        facts.append(_row("Antal beslut", _e(len(group.cases))))
+        facts.append(_row("Summa", _e(format_sek(group.total_sek))))
+        parts = []
+        if programme.description:
+            parts.append(f"<p>{_e(programme.description)}</p>")
+        parts.append('<table class="br-facts">\n<caption>Om programmet</caption>\n<tbody>\n'
+                     + "\n".join(facts) + "\n</tbody>\n</table>")
+        for year, cases in group.cases_by_year.items():
+            amount = group.amount_by_year[year]
+            parts.append(f"## {year}")
+            parts.append(f"<p>{_e(count_decisions(len(cases)))}, "
+                         f"{_e(format_sek(amount))} från programmet.</p>")
+            parts.append(self._case_table(src, cases, f"Beslut {year}", programme_id))
+        return "\n\n".join(parts) + "\n"
+
+    def unit_page(self, unit: str, cases: Sequence[Case]) -> str:
+        src = self.urls.unit(unit)
+        return (f"<p>{_e(count_decisions(len(cases)))} från enheten {_e(unit)}.</p>\n\n"
+                + self._case_table(src, cases, f"Beslut från {unit}") + "\n")
+
+    # -- tables --------------------------------------------------------------------------
+
+    def _case_table(
+        self, src: str, cases: Iterable[Case], caption: str, programme_id: str | None = None
+    ) -> str:
+        amount_label = "Belopp från programmet" if programme_id else "Finansiering"
+        rows = []
+        for case in cases:
+            amount = (sum(f.amount_sek for f in case.funding if f.programme == programme_id)
+                      if programme_id else case.total_sek)
+            title = _a(self.urls.link(src, self.urls.case(case)), case.title)
+            banner = status_banner(case, self.today)
+            rows.append((
+                f'<span class="br-diary">{_e(case.diary_number)}</span>',
+                _time(case.date),
+                f"{title} {banner}" if banner else title,
+                _e(case.unit),
+                _e(format_sek(amount)) if case.funding else "–",
+            ))
+        return self._table(("Diarienummer", "Datum", "Ärendemening", "Enhet", amount_label),
+                           rows, numeric=(4,), caption=caption)
+
+    @staticmethod
+    def _table(
+        headers: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        numeric: tuple[int, ...] = (),
+        caption: str = "",
+    ) -> str:
+        """A table of already-escaped cells; the first cell of a row is its header."""
+        def cls(i: int) -> str:
+            return ' class="br-amount"' if i in numeric else ""
+
+        head = "".join(f'<th scope="col"{cls(i)}>{_e(h)}</th>' for i, h in enumerate(headers))
+        body = "\n".join(
+            "<tr>" + "".join(
+                f'<th scope="row">{cell}</th>' if i == 0 else f"<td{cls(i)}>{cell}</td>"
+                for i, cell in enumerate(row)
+            ) + "</tr>"
+            for row in rows
+        )
+        return (f'<table class="br-list">\n<caption>{_e(caption)}</caption>\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>")

@@ -1,0 +1,142 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to the register core.
+
+Everything here translates: case files are loaded and validated by
+:mod:`~beslutsregister.loading`, gated and laid out by :mod:`~beslutsregister.site`, and
+this module only hands the results to MkDocs (generated files, navigation, titles) and
+turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the build.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .config import RegisterConfig
+from .loading import load_register
+from .pages import PageSpec
+from .publication import ClockError, resolve_today
+from .sanitize import sanitize_html
+from .site import RegisterSite
+from .validation import CaseRules
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+NAV_TITLE = "Register"
+
+
+def format_problems(problems: list[Any], folder: str) -> str:
+    count = len(problems)
+    head = f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was published:"
+    return "\n".join([head, *(f"  {p}" for p in problems)])
+
+
+class RegisterPlugin(BasePlugin[RegisterConfig]):
+    """Generates the public register (case and overview pages, exports) from ``cases/``."""
+
+    def __init__(self) -> None:
+        self.preview = False
+        self.site: RegisterSite | None = None
+        self.specs: dict[str, PageSpec] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.preview = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            self.today = resolve_today(self.config.today)
+        except ClockError as exc:
+            raise PluginError(f"beslutsregister: option 'today': {exc}") from None
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.cases_dir = self.root / self.config.cases_dir
+        return config
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self.cases_dir))
+        return server
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        rules = CaseRules(self.config.diary_number_pattern, self.config.diary_number_description)
+        loaded = load_register(self.cases_dir, self.root, rules)
+        if loaded.problems:
+            raise PluginError(format_problems(loaded.problems, self.config.cases_dir + "/"))
+        self.site = RegisterSite(
+            loaded, self.today, preview=self.preview,
+            use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
+            feed_size=self.config.feed_size,
+        )
+        self.specs = {}
+        for spec in self.site.case_pages() + self.site.overview_pages():
+            self._add(files, config, spec.src_uri, spec.markdown)
+            self.specs[spec.src_uri] = spec
+        for path, content in self.site.data_files().items():
+            self._add(files, config, path, content)
+        return files
+
+    @staticmethod
+    def _add(files: Files, config: MkDocsConfig, src_uri: str, content: str) -> None:
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"beslutsregister: docs/{src_uri} exists, but the register "
+                              "generates that page; rename or remove the file in docs/")
+        # Pages stay out of the automatic navigation; on_nav adds the overview pages.
+        files.append(File.generated(config, src_uri, content=content,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        groups: dict[str, list[Any]] = {}
+        start: Page | None = None
+        for spec in self.specs.values():
+            if spec.nav_group is None:
+                continue
+            file = files.get_file_from_path(spec.src_uri)
+            assert file is not None
+            page = Page(escape(spec.title), file, config)
+            nav.pages.append(page)
+            if spec.nav_group == "start":
+                start = page
+            else:
+                groups.setdefault(spec.nav_group, []).append(page)
+        children: list[Any] = [start] if start else []
+        children += [Section(title, pages) for title, pages in groups.items()]
+        section = Section(NAV_TITLE, children)
+        for child in children:
+            child.parent = section
+            if isinstance(child, Section):
+                for grandchild in child.children:
+                    grandchild.parent = child
+        nav.items.insert(1 if nav.items else 0, section)
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            # Templates print titles unescaped; meta.title also feeds Material's <title>.
+            page.meta["title"] = escape(spec.title)
+        return markdown
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None and spec.nav_group is None:
+            return sanitize_html(html)
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.preview:  # a preview is never for search engines
+            output = output.replace(
+                "<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
+        return output

@@ -1,0 +1,47 @@
+"""Text hygiene for identifiers and front-matter values.
+
+Bidirectional controls can make ``RUN/138/2024`` display as something else than what is
+stored (the "Trojan Source" trick), and zero-width characters make two diary numbers that
+look identical differ. Neither belongs in a public register, so front matter containing
+them is refused; all text is normalised to NFC so that ``å`` typed on two keyboards is the
+same letter in pages, search and exports.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: Characters refused in front matter, with the name shown in the error message.
+INVISIBLE_CHARACTERS: dict[str, str] = {
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+
+
+def find_invisible(text: str) -> str | None:
+    """Return a description of the first refused character in ``text``, or ``None``."""
+    for char in text:
+        name = INVISIBLE_CHARACTERS.get(char)
+        if name is not None:
+            return f"U+{ord(char):04X} {name}"
+    return None
+
+
+def normalise(text: str) -> str:
+    """NFC-normalise ``text`` (composed ``å``, not ``a`` + combining ring)."""
+    return unicodedata.normalize("NFC", text)

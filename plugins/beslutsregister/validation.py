@@ -1,0 +1,361 @@
+"""Turn a parsed front matter tree into a :class:`~beslutsregister.model.Case`.
+
+This is the case format (``CASE_FORMAT.md``) written as code. Every field is read by a
+typed reader that, instead of raising at the first mistake, records a
+:class:`~beslutsregister.model.Problem` naming the file, the line and the field, and says
+what was expected; so staff see every problem of every file in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from .model import Case, DecisionMaker, Funding, Officer, Problem, Programme, Project
+from .texthygiene import find_invisible, normalise
+from .yamlsource import FrontMatterDocument, Node
+
+T = TypeVar("T")
+
+DEFAULT_DIARY_PATTERN = r"[A-Z]+/[0-9]+/[0-9]{4}"
+DEFAULT_DIARY_DESCRIPTION = "PREFIX/SERIAL/YEAR in ASCII capitals and digits, e.g. RUN/138/2024"
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INTEGER = re.compile(r"-?[0-9]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_STATUSES = ("published", "draft")
+
+CASE_FIELDS = (
+    "diary_number", "title", "date", "unit", "officer", "decided_by", "delegation",
+    "reported_to", "copy_to", "project", "funding", "status", "publish_after",
+)
+OFFICER_FIELDS = ("name", "email", "phone", "protected")
+DECIDED_BY_FIELDS = ("name", "role")
+PROJECT_FIELDS = ("name", "start", "end", "budget_sek")
+FUNDING_FIELDS = ("programme", "amount_sek", "note")
+PROGRAMME_FIELDS = ("name", "funder", "url", "description")
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    """What a valid case looks like in this register (configurable per authority)."""
+
+    diary_pattern: str = DEFAULT_DIARY_PATTERN
+    diary_description: str = DEFAULT_DIARY_DESCRIPTION
+    programme_ids: Collection[str] = ()
+    programmes_file: str = "cases/programmes.yml"
+
+
+def slugify(diary_number: str) -> str:
+    """The URL slug of a diary number: ``RUN/138/2024`` -> ``run-138-2024``.
+
+    Derived from the diary number alone, so a case's public address never changes when
+    any other field does.
+    """
+    ascii_text = unicodedata.normalize("NFKD", diary_number).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def suggest(word: str, choices: Collection[str]) -> str:
+    """`` did you mean 'x' or 'y'?`` for the nearest choices, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+class FieldReader:
+    """Reads typed values from :class:`Node` trees, recording problems for one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, field: str | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line, field, message))
+
+    def fields(
+        self, node: Node, prefix: str, allowed: tuple[str, ...]
+    ) -> dict[str, tuple[int, Node]]:
+        """The present, non-null keys of a map; unknown keys are problems."""
+        present: dict[str, tuple[int, Node]] = {}
+        for key, (line, child) in node.items.items():
+            if key not in allowed:
+                self.problem(line, f"{prefix}{key}", "unknown field; expected one of "
+                             + ", ".join(allowed) + suggest(key, allowed))
+            elif not child.is_null:
+                present[key] = (line, child)
+        return present
+
+    def required(
+        self,
+        fields: dict[str, tuple[int, Node]],
+        key: str,
+        prefix: str,
+        parent_line: int,
+        read: Callable[[Node, str], T | None],
+        expected: str,
+    ) -> T | None:
+        if key not in fields:
+            self.problem(parent_line, f"{prefix}{key}", f"is missing; expected {expected}")
+            return None
+        return read(fields[key][1], f"{prefix}{key}")
+
+    @staticmethod
+    def optional(
+        fields: dict[str, tuple[int, Node]],
+        key: str,
+        prefix: str,
+        read: Callable[[Node, str], T | None],
+    ) -> T | None:
+        if key not in fields:
+            return None
+        return read(fields[key][1], f"{prefix}{key}")
+
+    def text(self, node: Node, field: str) -> str | None:
+        if node.kind != "scalar":
+            self.problem(node.line, field, f"is a {_kind(node)}; expected text")
+            return None
+        invisible = find_invisible(node.value)
+        if invisible:
+            self.problem(node.line, field, f"contains the invisible character {invisible}; "
+                         "expected visible text only (retype the value)")
+            return None
+        value = normalise(node.value.strip())
+        if not value:
+            self.problem(node.line, field, "is empty; expected text")
+            return None
+        return value
+
+    def date(self, node: Node, field: str) -> date | None:
+        value = self.text(node, field)
+        if value is None:
+            return None
+        if not _DATE.fullmatch(value):
+            self.problem(node.line, field, f"'{value}' is not a date; expected YYYY-MM-DD, "
+                         "e.g. 2024-02-23")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.problem(node.line, field, f"'{value}' is not a real calendar date; "
+                         "expected YYYY-MM-DD, e.g. 2024-02-23")
+            return None
+
+    def amount(self, node: Node, field: str) -> int | None:
+        value = self.text(node, field)
+        if value is None:
+            return None
+        if not node.plain or not _INTEGER.fullmatch(value):
+            self.problem(node.line, field, f"'{value}' is not a whole number of kronor; "
+                         "expected an unquoted integer without spaces, e.g. 460000")
+            return None
+        amount = int(value)
+        if amount < 0:
+            self.problem(node.line, field, f"{amount} is negative; expected 0 or more")
+            return None
+        return amount
+
+    def boolean(self, node: Node, field: str) -> bool | None:
+        if node.kind == "scalar" and node.plain and node.value in ("true", "false"):
+            return node.value == "true"
+        self.problem(node.line, field, f"'{node.value}' is not true or false; "
+                     "expected true or false")
+        return None
+
+    def text_list(self, node: Node, field: str) -> tuple[str, ...] | None:
+        if node.kind != "list":
+            self.problem(node.line, field, f"is a {_kind(node)}; expected a list, "
+                         "e.g. [Tillväxtverket]")
+            return None
+        values = [self.text(item, f"{field}[{i}]") for i, item in enumerate(node.elements)]
+        return tuple(v for v in values if v is not None)
+
+    def mapping(self, node: Node, field: str) -> Node | None:
+        if node.kind != "map":
+            self.problem(node.line, field, f"is a {_kind(node)}; expected fields indented "
+                         "under it, e.g. 'name: ...'")
+            return None
+        return node
+
+
+def _kind(node: Node) -> str:
+    return {"scalar": "single value", "list": "list", "map": "group of fields"}[node.kind]
+
+
+def read_case(document: FrontMatterDocument, source: str, rules: CaseRules) -> tuple[
+    Case | None, list[Problem]
+]:
+    """Validate one case file's front matter; return the case (if valid) and problems."""
+    reader = FieldReader(source)
+    root = document.meta
+    if root is None:
+        reader.problem(1, None, "has no front matter; expected the file to start with '---', "
+                       "the case fields, and '---'")
+        return None, reader.problems
+    if root.kind != "map":
+        reader.problem(root.line, None, "front matter is not a group of fields; expected "
+                       "'field: value' lines")
+        return None, reader.problems
+
+    fields = reader.fields(root, "", CASE_FIELDS)
+    top = 1
+    diary_number = reader.required(fields, "diary_number", "", top, reader.text,
+                                   f"a diary number, {rules.diary_description}")
+    if diary_number is not None and not re.fullmatch(rules.diary_pattern, diary_number):
+        reader.problem(fields["diary_number"][0], "diary_number",
+                       f"'{diary_number}' does not match the diary-number pattern; "
+                       f"expected {rules.diary_description}")
+        diary_number = None
+    title = reader.required(fields, "title", "", top, reader.text, "the ärendemening as text")
+    decided = reader.required(fields, "date", "", top, reader.date,
+                              "the decision date as YYYY-MM-DD")
+    unit = reader.required(fields, "unit", "", top, reader.text, "the unit's name")
+    officer = reader.required(fields, "officer", "", top, lambda n, f: _officer(reader, n, f),
+                              "the responsible officer with at least 'name'")
+    decided_by = reader.required(fields, "decided_by", "", top,
+                                 lambda n, f: _decided_by(reader, n, f),
+                                 "who decided, with 'name' and 'role'")
+    delegation = reader.optional(fields, "delegation", "", reader.text)
+    reported_to = reader.optional(fields, "reported_to", "", reader.text)
+    copy_to = reader.optional(fields, "copy_to", "", reader.text_list) or ()
+    project = reader.optional(fields, "project", "", lambda n, f: _project(reader, n, f))
+    funding = reader.optional(fields, "funding", "",
+                              lambda n, f: _funding(reader, n, f, rules)) or ()
+    status = reader.optional(fields, "status", "", reader.text) or "published"
+    if status not in _STATUSES:
+        reader.problem(fields["status"][0], "status", f"'{status}' is not a status; expected "
+                       "published or draft" + suggest(status, _STATUSES))
+    publish_after = reader.optional(fields, "publish_after", "", reader.date)
+
+    if reader.problems:
+        return None, reader.problems
+    assert diary_number and title and decided and unit and officer and decided_by
+    case = Case(
+        diary_number=diary_number,
+        slug=slugify(diary_number),
+        title=title,
+        date=decided,
+        unit=unit,
+        officer=officer,
+        decided_by=decided_by,
+        body=normalise(document.body),
+        source=source,
+        body_line=document.body_line,
+        delegation=delegation,
+        reported_to=reported_to,
+        copy_to=copy_to,
+        project=project,
+        funding=funding,
+        status=status,
+        publish_after=publish_after,
+        field_lines={key: line for key, (line, _) in fields.items()},
+    )
+    return case, reader.problems
+
+
+def _officer(reader: FieldReader, node: Node, field: str) -> Officer | None:
+    if reader.mapping(node, field) is None:
+        return None
+    fields = reader.fields(node, f"{field}.", OFFICER_FIELDS)
+    name = reader.required(fields, "name", f"{field}.", node.line, reader.text,
+                           "the officer's name")
+    email = reader.optional(fields, "email", f"{field}.", reader.text)
+    if email is not None and not _EMAIL.fullmatch(email):
+        reader.problem(fields["email"][0], f"{field}.email", f"'{email}' is not an e-mail "
+                       "address; expected name@example.se")
+    phone = reader.optional(fields, "phone", f"{field}.", reader.text)
+    protected = reader.optional(fields, "protected", f"{field}.", reader.boolean) or False
+    if name is None:
+        return None
+    return Officer(name=name, email=email, phone=phone, protected=protected)
+
+
+def _decided_by(reader: FieldReader, node: Node, field: str) -> DecisionMaker | None:
+    if reader.mapping(node, field) is None:
+        return None
+    fields = reader.fields(node, f"{field}.", DECIDED_BY_FIELDS)
+    name = reader.required(fields, "name", f"{field}.", node.line, reader.text,
+                           "the decision-maker's name")
+    role = reader.optional(fields, "role", f"{field}.", reader.text)
+    return DecisionMaker(name=name, role=role) if name is not None else None
+
+
+def _project(reader: FieldReader, node: Node, field: str) -> Project | None:
+    if reader.mapping(node, field) is None:
+        return None
+    fields = reader.fields(node, f"{field}.", PROJECT_FIELDS)
+    name = reader.required(fields, "name", f"{field}.", node.line, reader.text,
+                           "the project's name")
+    start = reader.optional(fields, "start", f"{field}.", reader.date)
+    end = reader.optional(fields, "end", f"{field}.", reader.date)
+    if start and end and end < start:
+        reader.problem(fields["end"][0], f"{field}.end", f"{end} is before the start {start}; "
+                       "expected an end on or after the start")
+    budget = reader.optional(fields, "budget_sek", f"{field}.", reader.amount)
+    if name is None:
+        return None
+    return Project(name=name, start=start, end=end, budget_sek=budget)
+
+
+def _funding(
+    reader: FieldReader, node: Node, field: str, rules: CaseRules
+) -> tuple[Funding, ...] | None:
+    if node.kind != "list":
+        reader.problem(node.line, field, f"is a {_kind(node)}; expected a list of "
+                       "'- programme: ... amount_sek: ...' entries")
+        return None
+    sources: list[Funding] = []
+    for index, item in enumerate(node.elements):
+        prefix = f"{field}[{index}]"
+        if reader.mapping(item, prefix) is None:
+            continue
+        fields = reader.fields(item, f"{prefix}.", FUNDING_FIELDS)
+        programme = reader.required(fields, "programme", f"{prefix}.", item.line, reader.text,
+                                    f"a programme id from {rules.programmes_file}")
+        if programme is not None and programme not in rules.programme_ids:
+            reader.problem(fields["programme"][0], f"{prefix}.programme",
+                           f"unknown programme '{programme}'; expected an id from "
+                           f"{rules.programmes_file}" + suggest(programme, rules.programme_ids))
+            programme = None
+        amount = reader.required(fields, "amount_sek", f"{prefix}.", item.line, reader.amount,
+                                 "whole kronor as an integer, e.g. 460000")
+        note = reader.optional(fields, "note", f"{prefix}.", reader.text)
+        if programme is not None and amount is not None:
+            sources.append(Funding(programme=programme, amount_sek=amount, note=note))
+    return tuple(sources)
+
+
+def read_programmes(root: Node | None, source: str) -> tuple[dict[str, Programme], list[Problem]]:
+    """Validate ``programmes.yml``: a map of programme id to name, funder, url, description."""
+    reader = FieldReader(source)
+    programmes: dict[str, Programme] = {}
+    if root is None or root.kind != "map":
+        reader.problem(1 if root is None else root.line, None, "is not a list of programmes; "
+                       "expected 'programme-id:' lines with 'name:' indented under each")
+        return programmes, reader.problems
+    for programme_id, (line, node) in root.items.items():
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", programme_id):
+            reader.problem(line, programme_id, "is not a valid programme id; expected "
+                           "lower-case letters, digits and hyphens, e.g. tillvaxtverket-s3")
+            continue
+        if reader.mapping(node, programme_id) is None:
+            continue
+        fields = reader.fields(node, f"{programme_id}.", PROGRAMME_FIELDS)
+        name = reader.required(fields, "name", f"{programme_id}.", line, reader.text,
+                               "the programme's public name")
+        funder = reader.optional(fields, "funder", f"{programme_id}.", reader.text)
+        url = reader.optional(fields, "url", f"{programme_id}.", reader.text)
+        if url is not None and not url.startswith(("https://", "http://")):
+            reader.problem(fields["url"][0], f"{programme_id}.url", f"'{url}' is not a web "
+                           "address; expected https://...")
+            url = None
+        description = reader.optional(fields, "description", f"{programme_id}.", reader.text)
+        if name is not None:
+            programmes[programme_id] = Programme(programme_id, name, funder, url, description)
+    return programmes, reader.problems
