@@ -1,0 +1,7 @@
+"""``python -m beslutsregister check``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
