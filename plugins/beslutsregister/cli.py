@@ -8,6 +8,7 @@ plugin in ``mkdocs.yml``, so the check and the build agree on what is valid.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,7 +49,14 @@ def check(config_file: Path, cases: str | None, today: str | None) -> int:
         diary_description=options.get("diary_number_description", DEFAULT_DIARY_DESCRIPTION),
     )
     try:
-        day = resolve_today(today or options.get("today"))
+        re.compile(rules.diary_pattern)
+    except re.error as exc:
+        print(f"beslutsregister: option 'diary_number_pattern': '{rules.diary_pattern}' is not "
+              f"a regular expression ({exc})", file=sys.stderr)
+        return 2
+    fixed = today or options.get("today")  # an unquoted date in mkdocs.yml reads as a date
+    try:
+        day = resolve_today(str(fixed) if fixed else None)
     except ClockError as exc:
         print(f"beslutsregister: --today: {exc}", file=sys.stderr)
         return 2
