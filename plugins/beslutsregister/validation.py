@@ -130,6 +130,10 @@ class FieldReader:
         if not value:
             self.problem(node.line, field, "is empty; expected text")
             return None
+        if "[[maskera" in value:  # masks apply to the body only: here the text would be public
+            self.problem(node.line, field, "contains '[[maskera', which works only in the text "
+                         "below the front matter; expected the field without hidden text")
+            return None
         return value
 
     def date(self, node: Node, field: str) -> date | None:
