@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEED_CASES = REPO / "cases"
 
 PROGRAMMES = {
-    "tillvaxtverket-s3": {"name": "Tillväxtverket – S3", "funder": "Tillväxtverket"},
+    "tillvaxtverket-s3": {"name": "Tillväxtverket – S3", "funder": "Tillväxtverket"},  # noqa: RUF001
     "react-eu": {"name": "REACT-EU", "funder": "Europeiska unionen"},
     "egen-finansiering": {"name": "Egen finansiering", "funder": "Regionen"},
 }
@@ -114,3 +114,20 @@ def make_site(root: Path, today: str = "2024-06-01", config: str | None = None) 
 def site(tmp_path: Path) -> Site:
     """An empty register project (programmes, start page, fixed clock 2024-06-01)."""
     return make_site(tmp_path / "project")
+
+
+def copy_seeds(site: Site) -> None:
+    """Put the repository's real cases and ``programmes.yml`` into ``site``'s register."""
+    for path in sorted(SEED_CASES.iterdir()):
+        if path.suffix in (".md", ".yml"):
+            (site.cases / path.name).write_bytes(path.read_bytes())
+
+
+def luhn_digit(digits: str) -> int:
+    """The check digit the Luhn algorithm appends to ``digits`` (written independently of
+    the plugin's own implementation, so tests can compute valid identity numbers)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        doubled = int(char) * (2 if position % 2 == 0 else 1)
+        total += sum(divmod(doubled, 10))
+    return -total % 10
