@@ -9,6 +9,7 @@ same letter in pages, search and exports.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Characters refused in front matter, with the name shown in the error message.
@@ -33,13 +34,16 @@ INVISIBLE_CHARACTERS: dict[str, str] = {
 }
 
 
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE_CHARACTERS) + "]")
+
+
 def find_invisible(text: str) -> str | None:
     """Return a description of the first refused character in ``text``, or ``None``."""
-    for char in text:
-        name = INVISIBLE_CHARACTERS.get(char)
-        if name is not None:
-            return f"U+{ord(char):04X} {name}"
-    return None
+    match = _INVISIBLE.search(text)
+    if match is None:
+        return None
+    char = match[0]
+    return f"U+{ord(char):04X} {INVISIBLE_CHARACTERS[char]}"
 
 
 def normalise(text: str) -> str:

@@ -29,7 +29,7 @@ class YamlError(Exception):
         self.message = message
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A YAML node: ``kind`` is 'scalar', 'list' or 'map'.
 
