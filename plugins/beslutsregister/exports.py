@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -62,7 +62,7 @@ def to_json(register: Register, url_of: dict[str, str]) -> str:
         },
         "cases": [case_record(c, url_of[c.slug]) for c in register.cases],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
 
 
 def to_csv(register: Register, url_of: dict[str, str]) -> str:
@@ -112,4 +112,4 @@ def to_atom(register: Register, url_of: dict[str, str], feed_url: str, title: st
 
 
 def _timestamp(day: date) -> str:
-    return datetime.combine(day, time(), timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.combine(day, time(), UTC).isoformat().replace("+00:00", "Z")

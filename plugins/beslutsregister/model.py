@@ -6,8 +6,8 @@ same objects serve the MkDocs plugin, the command line and the tests.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 
 
@@ -72,8 +72,8 @@ class Project:
     """The project a decision is about, if any."""
 
     name: str
-    start: date | None = None
-    end: date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     budget_sek: int | None = None
 
 
@@ -98,7 +98,7 @@ class Case:
     diary_number: str
     slug: str
     title: str
-    date: date
+    date: dt.date
     unit: str
     officer: Officer
     decided_by: DecisionMaker
@@ -111,7 +111,7 @@ class Case:
     project: Project | None = None
     funding: tuple[Funding, ...] = ()
     status: str = "published"
-    publish_after: date | None = None
+    publish_after: dt.date | None = None
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -127,7 +127,7 @@ class Case:
         """Programme ids in the order written, each once."""
         return tuple(dict.fromkeys(f.programme for f in self.funding))
 
-    def visibility(self, today: date) -> Visibility:
+    def visibility(self, today: dt.date) -> Visibility:
         """Drafts are never public; an embargo lifts on its ``publish_after`` day."""
         if self.status == "draft":
             return Visibility.DRAFT

@@ -36,6 +36,42 @@ class PageSpec:
     title: str
     markdown: str
     nav_group: str | None = None  # None: not in the navigation
+    blocks: tuple[str, ...] = ()
+
+
+#: Placeholder left in a page's Markdown for one of its pre-rendered HTML blocks.
+BLOCK_PLACEHOLDER = '<div data-br-block="{}"></div>'
+
+
+def fill_blocks(html: str, blocks: Sequence[str]) -> str:
+    """Put a page's pre-rendered HTML blocks in place of their placeholders.
+
+    Tables are built as escaped HTML already; passing thousands of rows through the
+    Markdown parser's raw-HTML handling only costs time (seconds on a year page), so
+    the Markdown carries a placeholder and the block goes in after rendering.
+    """
+    for index, block in enumerate(blocks):
+        html = html.replace(BLOCK_PLACEHOLDER.format(index), block, 1)
+    return html
+
+
+class _Document:
+    """Collects a page's parts: Markdown text, and HTML blocks behind placeholders."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.blocks: list[str] = []
+
+    def markdown(self, text: str) -> None:
+        self.parts.append(text)
+
+    def html(self, html: str) -> None:
+        self.parts.append(BLOCK_PLACEHOLDER.format(len(self.blocks)))
+        self.blocks.append(html)
+
+    def spec(self, src_uri: str, title: str, nav_group: str | None = None) -> PageSpec:
+        return PageSpec(src_uri, title, "\n\n".join(self.parts) + "\n", nav_group,
+                        tuple(self.blocks))
 
 
 class Urls:
@@ -84,14 +120,14 @@ class Urls:
         return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
 
     def link(self, from_src: str, to: str) -> str:
-        """Relative link from the page of ``from_src`` to a file or page ``to``."""
-        here = self.url(from_src)
-        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        """Relative link from the page of ``from_src`` to a file or page ``to``.
+
+        Climbs to the site root and descends again: always right, and cheap enough to
+        call for every row of every table (``posixpath.relpath`` was a profile hot spot).
+        """
+        depth = self.url(from_src).count("/")
         target = self.url(to) if to.endswith(".md") else to
-        relative = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-        if target.endswith("/") and not relative.endswith("/"):
-            relative += "/"
-        return "./" if relative in (".", "./") else relative
+        return "../" * depth + target if (depth or target) else "./"
 
 
 def _e(value: object) -> str:
@@ -134,41 +170,29 @@ class PageBuilder:
 
     def overview_pages(self) -> list[PageSpec]:
         """Start, year, programme and unit pages: all in the navigation."""
-        pages = [PageSpec(self.urls.start(), "Alla beslut", self.start_page(), "start")]
-        pages += [
-            PageSpec(self.urls.year(year), f"Beslut {year}", self.year_page(year, cases), "År")
-            for year, cases in self.register.by_year.items()
-        ]
-        pages += [
-            PageSpec(self.urls.programme(pid), group.programme.name,
-                     self.programme_page(pid, group), "Program")
-            for pid, group in self.register.by_programme.items()
-        ]
-        pages += [
-            PageSpec(self.urls.unit(unit), unit, self.unit_page(unit, cases), "Enheter")
-            for unit, cases in self.register.by_unit.items()
-        ]
+        pages = [self.start_page()]
+        pages += [self.year_page(year, cases) for year, cases in self.register.by_year.items()]
+        pages += [self.programme_page(pid, group)
+                  for pid, group in self.register.by_programme.items()]
+        pages += [self.unit_page(unit, cases) for unit, cases in self.register.by_unit.items()]
         return pages
-
-    def case_page(self, case: Case) -> PageSpec:
-        return PageSpec(self.urls.case(case), case.title, self.case_markdown(case))
 
     # -- case page -----------------------------------------------------------------------
 
-    def case_markdown(self, case: Case) -> str:
+    def case_page(self, case: Case) -> PageSpec:
         src = self.urls.case(case)
-        parts = []
+        doc = _Document()
         banner = status_banner(case, self.today)
         if banner:
-            parts.append(f'<p class="br-banner" role="status">{banner}</p>')
-        parts.append(self._facts_table(case, src))
+            doc.html(f'<p class="br-banner" role="status">{banner}</p>')
+        doc.html(self._facts_table(case, src))
         body = mask_text(case.body).strip()
         if body:
-            parts.append(body)
+            doc.markdown(body)
         if case.funding:
-            parts.append("## Finansiering")
-            parts.append(self._funding_table(case, src))
-        return "\n\n".join(parts) + "\n"
+            doc.markdown("## Finansiering")
+            doc.html(self._funding_table(case, src))
+        return doc.spec(src, case.title)
 
     def _facts_table(self, case: Case, src: str) -> str:
         rows = [
@@ -238,50 +262,52 @@ class PageBuilder:
 
     # -- overview pages ------------------------------------------------------------------
 
-    def start_page(self) -> str:
+    def start_page(self) -> PageSpec:
         src = self.urls.start()
         register = self.register
-        parts = [
-            f"<p>Registret innehåller {_e(count_decisions(len(register.cases)))} "
-            f"med finansiering om totalt {_e(format_sek(register.total_sek))}.</p>",
-            "## Per år",
-            self._table(
-                ("År", "Antal beslut", "Finansiering"),
-                [(_a(self.urls.link(src, self.urls.year(y)), str(y)), _e(len(cases)),
-                  _e(format_sek(register.total_by_year[y])))
-                 for y, cases in register.by_year.items()],
-                numeric=(1, 2), caption="Beslut per år",
-            ),
-        ]
+        doc = _Document()
+        doc.html(f"<p>Registret innehåller {_e(count_decisions(len(register.cases)))} "
+                 f"med finansiering om totalt {_e(format_sek(register.total_sek))}.</p>")
+        doc.markdown("## Per år")
+        doc.html(self._table(
+            ("År", "Antal beslut", "Finansiering"),
+            [(_a(self.urls.link(src, self.urls.year(y)), str(y)), _e(len(cases)),
+              _e(format_sek(register.total_by_year[y])))
+             for y, cases in register.by_year.items()],
+            numeric=(1, 2), caption="Beslut per år",
+        ))
         if register.by_programme:
-            parts += ["## Per program", self._table(
+            doc.markdown("## Per program")
+            doc.html(self._table(
                 ("Program", "Finansiär", "Antal beslut", "Summa"),
                 [(_a(self.urls.link(src, self.urls.programme(pid)), g.programme.name),
                   _e(g.programme.funder or ""), _e(len(g.cases)), _e(format_sek(g.total_sek)))
                  for pid, g in register.by_programme.items()],
                 numeric=(2, 3), caption="Beslut och belopp per finansieringsprogram",
-            )]
-        parts += ["## Per enhet", self._table(
+            ))
+        doc.markdown("## Per enhet")
+        doc.html(self._table(
             ("Enhet", "Antal beslut"),
             [(_a(self.urls.link(src, self.urls.unit(u)), u), _e(len(cases)))
              for u, cases in register.by_unit.items()],
             numeric=(1,), caption="Beslut per enhet",
-        )]
+        ))
         latest = register.cases[:20]
         if latest:
-            parts += ["## Senaste besluten", self._case_table(src, latest, "Senaste besluten")]
-        return "\n\n".join(parts) + "\n"
+            doc.markdown("## Senaste besluten")
+            doc.html(self._case_table(src, latest, "Senaste besluten"))
+        return doc.spec(src, "Alla beslut", "start")
 
-    def year_page(self, year: int, cases: Sequence[Case]) -> str:
+    def year_page(self, year: int, cases: Sequence[Case]) -> PageSpec:
         src = self.urls.year(year)
         total = self.register.total_by_year[year]
-        return (
-            f"<p>{_e(count_decisions(len(cases)))} fattade {year}, med finansiering om "
-            f"totalt {_e(format_sek(total))}.</p>\n\n"
-            + self._case_table(src, cases, f"Beslut {year}") + "\n"
-        )
+        doc = _Document()
+        doc.html(f"<p>{_e(count_decisions(len(cases)))} fattade {year}, med finansiering om "
+                 f"totalt {_e(format_sek(total))}.</p>")
+        doc.html(self._case_table(src, cases, f"Beslut {year}"))
+        return doc.spec(src, f"Beslut {year}", "År")
 
-    def programme_page(self, programme_id: str, group: ProgrammeGroup) -> str:
+    def programme_page(self, programme_id: str, group: ProgrammeGroup) -> PageSpec:
         src = self.urls.programme(programme_id)
         programme = group.programme
         facts = []
@@ -291,23 +317,25 @@ class PageBuilder:
             facts.append(_row("Webbplats", _a(programme.url, programme.url)))
         facts.append(_row("Antal beslut", _e(len(group.cases))))
         facts.append(_row("Summa", _e(format_sek(group.total_sek))))
-        parts = []
+        doc = _Document()
         if programme.description:
-            parts.append(f"<p>{_e(programme.description)}</p>")
-        parts.append('<table class="br-facts">\n<caption>Om programmet</caption>\n<tbody>\n'
-                     + "\n".join(facts) + "\n</tbody>\n</table>")
+            doc.html(f"<p>{_e(programme.description)}</p>")
+        doc.html('<table class="br-facts">\n<caption>Om programmet</caption>\n<tbody>\n'
+                 + "\n".join(facts) + "\n</tbody>\n</table>")
         for year, cases in group.cases_by_year.items():
             amount = group.amount_by_year[year]
-            parts.append(f"## {year}")
-            parts.append(f"<p>{_e(count_decisions(len(cases)))}, "
-                         f"{_e(format_sek(amount))} från programmet.</p>")
-            parts.append(self._case_table(src, cases, f"Beslut {year}", programme_id))
-        return "\n\n".join(parts) + "\n"
+            doc.markdown(f"## {year}")
+            doc.html(f"<p>{_e(count_decisions(len(cases)))}, "
+                     f"{_e(format_sek(amount))} från programmet.</p>")
+            doc.html(self._case_table(src, cases, f"Beslut {year}", programme_id))
+        return doc.spec(src, programme.name, "Program")
 
-    def unit_page(self, unit: str, cases: Sequence[Case]) -> str:
+    def unit_page(self, unit: str, cases: Sequence[Case]) -> PageSpec:
         src = self.urls.unit(unit)
-        return (f"<p>{_e(count_decisions(len(cases)))} från enheten {_e(unit)}.</p>\n\n"
-                + self._case_table(src, cases, f"Beslut från {unit}") + "\n")
+        doc = _Document()
+        doc.html(f"<p>{_e(count_decisions(len(cases)))} från enheten {_e(unit)}.</p>")
+        doc.html(self._case_table(src, cases, f"Beslut från {unit}"))
+        return doc.spec(src, unit, "Enheter")
 
     # -- tables --------------------------------------------------------------------------
 

@@ -23,10 +23,11 @@ from mkdocs.structure.pages import Page
 
 from .config import RegisterConfig
 from .loading import load_register
-from .pages import PageSpec
+from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
+from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
-from .site import RegisterSite
+from .site import CasePageMemo, RegisterSite
 from .validation import CaseRules
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -47,9 +48,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.preview = False
         self.site: RegisterSite | None = None
         self.specs: dict[str, PageSpec] = {}
+        self.generated: dict[str, File] = {}
+        self.keeper: PreviewOutputKeeper | None = None
+        self.memo = CasePageMemo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs keeps a plugin with on_startup across `serve` rebuilds, so caches live.
         self.preview = command == "serve"
+        if self.preview:
+            self.keeper = PreviewOutputKeeper((CASES_DIR, REGISTER_DIR))
+
+    def on_shutdown(self) -> None:
+        if self.keeper is not None:
+            self.keeper.close()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -59,6 +70,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.keeper is not None:
+            self.keeper.before_build(Path(config.site_dir))
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -74,24 +89,40 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.site = RegisterSite(
             loaded, self.today, preview=self.preview,
             use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
-            feed_size=self.config.feed_size,
+            feed_size=self.config.feed_size, memo=self.memo,
         )
-        self.specs = {}
-        for spec in self.site.case_pages() + self.site.overview_pages():
-            self._add(files, config, spec.src_uri, spec.markdown)
-            self.specs[spec.src_uri] = spec
+        self.specs, self.generated = {}, {}
+        pages = self.site.overview_pages() + self.site.case_pages()
+        context = self._surroundings(config, pages)
+        for spec in pages:
+            file = self._generated_file(files, config, spec.src_uri, spec.markdown)
+            self.specs[spec.src_uri], self.generated[spec.src_uri] = spec, file
+            if self.keeper is None or not self.keeper.reuse(
+                    spec.src_uri, fingerprint(context, spec.markdown, *spec.blocks),
+                    file.dest_uri):
+                files.append(file)
         for path, content in self.site.data_files().items():
-            self._add(files, config, path, content)
+            files.append(self._generated_file(files, config, path, content))
         return files
 
     @staticmethod
-    def _add(files: Files, config: MkDocsConfig, src_uri: str, content: str) -> None:
+    def _generated_file(files: Files, config: MkDocsConfig, src_uri: str, content: str) -> File:
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"beslutsregister: docs/{src_uri} exists, but the register "
                               "generates that page; rename or remove the file in docs/")
         # Pages stay out of the automatic navigation; on_nav adds the overview pages.
-        files.append(File.generated(config, src_uri, content=content,
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        return File.generated(config, src_uri, content=content,
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+
+    @staticmethod
+    def _surroundings(config: MkDocsConfig, pages: list[PageSpec]) -> str:
+        """What every page's HTML depends on besides its own content: config and nav."""
+        config_file = Path(config.config_file_path or ".")
+        docs = Path(config.docs_dir)
+        stamps = [str(config_file.stat().st_mtime_ns) if config_file.is_file() else ""]
+        stamps += sorted(f"{p}:{p.stat().st_mtime_ns}" for p in docs.rglob("*") if p.is_file())
+        stamps += [f"{p.src_uri}:{p.title}" for p in pages if p.nav_group is not None]
+        return "\n".join(stamps)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         groups: dict[str, list[Any]] = {}
@@ -99,9 +130,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         for spec in self.specs.values():
             if spec.nav_group is None:
                 continue
-            file = files.get_file_from_path(spec.src_uri)
-            assert file is not None
-            page = Page(escape(spec.title), file, config)
+            # A page reused from the preview cache is in the navigation but not in `files`.
+            page = Page(escape(spec.title), self.generated[spec.src_uri], config)
             nav.pages.append(page)
             if spec.nav_group == "start":
                 start = page
@@ -131,12 +161,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         spec = self.specs.get(page.file.src_uri)
-        if spec is not None and spec.nav_group is None:
-            return sanitize_html(html)
-        return html
+        if spec is None:
+            return html
+        html = fill_blocks(html, spec.blocks)
+        # Case bodies are staff Markdown, which passes raw HTML: sanitize the whole page.
+        return sanitize_html(html) if spec.nav_group is None else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.preview:  # a preview is never for search engines
             output = output.replace(
                 "<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.keeper is not None:
+            reused = self.keeper.after_build(Path(config.site_dir))
+            log.info(f"beslutsregister: preview reused {reused} unchanged pages")

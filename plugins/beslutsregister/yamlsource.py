@@ -29,6 +29,9 @@ class YamlError(Exception):
         self.message = message
 
 
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
 @dataclass(slots=True)
 class Node:
     """A YAML node: ``kind`` is 'scalar', 'list' or 'map'.
@@ -47,7 +50,7 @@ class Node:
 
     @property
     def is_null(self) -> bool:
-        return self.kind == "scalar" and self.plain and self.value in ("", "~", "null", "Null", "NULL")
+        return self.kind == "scalar" and self.plain and self.value in _NULLS
 
 
 def parse_yaml(text: str, first_line: int = 1) -> Node | None:
@@ -76,7 +79,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else 1
+        line = mark.line + first_line if mark is not None else first_line
         raise YamlError(line, f"YAML syntax error: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YamlError(first_line, f"YAML error: {exc}") from None
@@ -84,7 +87,8 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
 
 
 def _line(event: yaml.Event) -> int:
-    return int(event.start_mark.line) + 1
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 1
 
 
 def _refuse_tag_and_anchor(event: yaml.NodeEvent, offset: int) -> None:
