@@ -113,7 +113,9 @@ class Urls:
 
     def url(self, src_uri: str) -> str:
         """The published URL path of a source file (as MkDocs computes it)."""
-        stem, _ = posixpath.splitext(src_uri)
+        stem, extension = posixpath.splitext(src_uri)
+        if extension != ".md":
+            return src_uri
         if posixpath.basename(stem) == "index":
             directory = posixpath.dirname(stem)
             return f"{directory}/" if directory else ""
@@ -126,7 +128,7 @@ class Urls:
         call for every row of every table (``posixpath.relpath`` was a profile hot spot).
         """
         depth = self.url(from_src).count("/")
-        target = self.url(to) if to.endswith(".md") else to
+        target = self.url(to)
         return "../" * depth + target if (depth or target) else "./"
 
 
