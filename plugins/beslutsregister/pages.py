@@ -122,14 +122,18 @@ class Urls:
         return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
 
     def link(self, from_src: str, to: str) -> str:
-        """Relative link from the page of ``from_src`` to a file or page ``to``.
+        """Shortest relative link from the page of ``from_src`` to a file or page ``to``.
 
-        Climbs to the site root and descends again: always right, and cheap enough to
-        call for every row of every table (``posixpath.relpath`` was a profile hot spot).
+        Plain string work: ``posixpath.relpath`` (which resolves absolute paths) was a
+        hot spot when called for every row of every table.
         """
-        depth = self.url(from_src).count("/")
-        target = self.url(to)
-        return "../" * depth + target if (depth or target) else "./"
+        here = self.url(from_src).split("/")[:-1]
+        target = self.url(to).split("/")
+        common = 0
+        while common < min(len(here), len(target) - 1) and here[common] == target[common]:
+            common += 1
+        relative = "../" * (len(here) - common) + "/".join(target[common:])
+        return relative or "./"
 
 
 def _e(value: object) -> str:
