@@ -1,0 +1,170 @@
+"""The plugin's options, validated by MkDocs' own config machinery, and how a build reports them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from beslutsregister.config import RegisterConfig
+from beslutsregister.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
+from conftest import Site, case_text, make_site
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+
+def validate(options: dict[str, object]) -> tuple[RegisterConfig, list[tuple[str, str]],
+                                                  list[tuple[str, str]]]:
+    config = RegisterConfig()
+    config.load_dict(options)
+    failed, warnings = config.validate()
+    return config, [(k, str(e)) for k, e in failed], [(k, str(w)) for k, w in warnings]
+
+
+def test_defaults() -> None:
+    config, failed, warnings = validate({})
+    assert (failed, warnings) == ([], [])
+    assert dict(config) == {
+        "cases_dir": "cases",
+        "diary_number_pattern": DEFAULT_DIARY_PATTERN,
+        "diary_number_description": DEFAULT_DIARY_DESCRIPTION,
+        "today": None,
+        "feed_size": 50,
+    }
+    assert DEFAULT_DIARY_PATTERN == "[A-Z]+/[0-9]+/[0-9]{4}"
+
+
+def test_every_option_set() -> None:
+    options = {"cases_dir": "arenden", "diary_number_pattern": "KS [0-9]{4}/[0-9]+",
+               "diary_number_description": "KS YEAR/SERIAL", "today": "2024-06-01",
+               "feed_size": 10}
+    config, failed, warnings = validate(options)
+    assert (failed, warnings) == ([], [])
+    assert dict(config) == options
+
+
+def test_unquoted_date_for_today_is_accepted() -> None:
+    config, failed, _ = validate({"today": date(2024, 6, 1)})  # what YAML makes of 2024-06-01
+    assert failed == [] and config["today"] == "2024-06-01"
+
+
+@pytest.mark.parametrize(
+    ("options", "failed"),
+    [
+        pytest.param({"cases_dir": 1}, [("cases_dir", "Expected type: <class 'str'> but received: "
+                                         "<class 'int'>")], id="cases-dir-number"),
+        pytest.param({"cases_dir": ["a"]}, [("cases_dir", "Expected type: <class 'str'> but "
+                                             "received: <class 'list'>")], id="cases-dir-list"),
+        pytest.param({"feed_size": "50"}, [("feed_size", "Expected type: <class 'int'> but "
+                                            "received: <class 'str'>")], id="feed-size-text"),
+        pytest.param({"today": 20240601}, [("today", "Expected type: <class 'str'> but received: "
+                                            "<class 'int'>")], id="today-number"),
+        pytest.param({"diary_number_pattern": 5}, [("diary_number_pattern", "Expected type: "
+                                                    "<class 'str'> but received: <class 'int'>")],
+                     id="pattern-number"),
+        pytest.param({"diary_number_pattern": "[A-Z"},
+                     [("diary_number_pattern", "'[A-Z' is not a regular expression (unterminated "
+                       "character set at position 0); expected e.g. [A-Z]+/[0-9]+/[0-9]{4}")],
+                     id="pattern-not-a-regex"),
+        pytest.param({"diary_number_pattern": "(RUN"},
+                     [("diary_number_pattern", "'(RUN' is not a regular expression (missing ), "
+                       "unterminated subpattern at position 0); expected e.g. "
+                       "[A-Z]+/[0-9]+/[0-9]{4}")], id="pattern-unbalanced"),
+    ],
+)
+def test_wrong_values_are_rejected(
+    options: dict[str, object], failed: list[tuple[str, str]]
+) -> None:
+    assert validate(options)[1] == failed
+
+
+def test_unknown_option_is_a_warning() -> None:
+    _, failed, warnings = validate({"case_dir": "cases"})
+    assert failed == []
+    assert warnings == [("case_dir", "Unrecognised configuration name: case_dir")]
+
+
+# -- through mkdocs.yml ----------------------------------------------------------------------
+
+
+def write_config(tmp_path: Path, plugin_options: str) -> Path:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("site_name: T\nplugins:\n  - beslutsregister:\n" + plugin_options, "utf-8")
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    return path
+
+
+def test_load_config_reads_the_options(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "      cases_dir: arenden\n      today: 2024-06-01\n")
+    config = load_config(str(path))
+    options = config.plugins["beslutsregister"].config
+    assert (options.cases_dir, options.today, options.feed_size) == ("arenden", "2024-06-01", 50)
+
+
+def test_load_config_rejects_a_bad_option(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "      feed_size: många\n")
+    with pytest.raises(Abort):
+        load_config(str(path))
+
+
+def build(site: Site, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "BESLUTSREGISTER_TODAY"}
+    environment.update(env or {}, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site.root,
+                          env=environment, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize(
+    ("today_line", "env", "message"),
+    [
+        pytest.param('      today: "2024-13-01"\n', {},
+                     "ERROR   -  beslutsregister: option 'today': '2024-13-01' is not a date; "
+                     "expected YYYY-MM-DD", id="option"),
+        pytest.param("", {"BESLUTSREGISTER_TODAY": "imorgon"},
+                     "ERROR   -  beslutsregister: option 'today': 'imorgon' is not a date; "
+                     "expected YYYY-MM-DD", id="environment"),
+        pytest.param('      today: "1 juni"\n', {},
+                     "ERROR   -  beslutsregister: option 'today': '1 juni' is not a date; "
+                     "expected YYYY-MM-DD", id="words"),
+        pytest.param("      today: [2024-06-01]\n", {},
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option 'today': "
+                     "Expected type: <class 'str'> but received: <class 'list'>", id="list"),
+        pytest.param('      diary_number_pattern: "[A-Z"\n', {},
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option "
+                     "'diary_number_pattern': '[A-Z' is not a regular expression (unterminated "
+                     "character set at position 0); expected e.g. [A-Z]+/[0-9]+/[0-9]{4}",
+                     id="pattern"),
+    ],
+)
+def test_bad_option_fails_the_build_with_a_message(
+    tmp_path: Path, today_line: str, env: dict[str, str], message: str
+) -> None:
+    site = make_site(tmp_path / "project",
+                     config="site_name: T\nplugins:\n  - beslutsregister:\n" + today_line)
+    site.write_case("x.md", case_text())
+    result = build(site, env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert message in result.stderr.splitlines()
+    assert "Traceback" not in output
+    assert not (site.site / "beslut").exists()
+
+
+def test_configured_options_shape_the_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "project", config=(
+        "site_name: T\nplugins:\n  - beslutsregister:\n"
+        "      cases_dir: arenden\n"
+        '      diary_number_pattern: "KS [0-9]{4}/[0-9]+"\n'
+        "      today: 2024-06-01\n"))
+    (site.root / "arenden").mkdir()
+    (site.cases / "programmes.yml").rename(site.root / "arenden" / "programmes.yml")
+    (site.root / "arenden" / "a.md").write_text(case_text(diary_number="KS 2024/17"), "utf-8")
+    (site.root / "arenden" / "b.md").write_text(
+        case_text(diary_number="KS 2024/18", publish_after="2024-06-02"), "utf-8")
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    assert (site.site / "beslut" / "ks-2024-17" / "index.html").is_file()
+    assert not (site.site / "beslut" / "ks-2024-18").exists()  # embargoed as of today
