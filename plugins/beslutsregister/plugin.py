@@ -97,9 +97,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         for spec in pages:
             file = self._generated_file(files, config, spec.src_uri, spec.markdown)
             self.specs[spec.src_uri], self.generated[spec.src_uri] = spec, file
-            if self.keeper is None or not self.keeper.reuse(
-                    spec.src_uri, fingerprint(context, spec.markdown, *spec.blocks),
-                    file.dest_uri):
+            if self.keeper is None:
+                files.append(file)
+            elif spec.nav_group is not None:  # few, and link targets of docs: always render
+                self.keeper.render(spec.src_uri, file.dest_uri)
+                files.append(file)
+            elif not self.keeper.reuse(spec.src_uri, fingerprint(
+                    context, spec.markdown, *spec.blocks), file.dest_uri):
                 files.append(file)
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
@@ -130,7 +134,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         for spec in self.specs.values():
             if spec.nav_group is None:
                 continue
-            # A page reused from the preview cache is in the navigation but not in `files`.
             page = Page(escape(spec.title), self.generated[spec.src_uri], config)
             nav.pages.append(page)
             if spec.nav_group == "start":

@@ -68,6 +68,11 @@ class PreviewOutputKeeper:
         self._pending[src_uri] = (page_fingerprint, dest_uri)
         return False
 
+    def render(self, src_uri: str, dest_uri: str) -> None:
+        """Note a generated page that is rendered in every build (kept only until deleted)."""
+        self._current.add(src_uri)
+        self._pending[src_uri] = ("", dest_uri)
+
     def after_build(self, site_dir: Path) -> int:
         """Merge this build's rendered pages into the kept folders and put them back.
 
@@ -85,7 +90,7 @@ class PreviewOutputKeeper:
                 shutil.rmtree(built)
             if kept.exists():
                 os.rename(kept, built)
-        self._stored.update(self._pending)
+        self._stored.update(self._pending)  # "" never matches: render() pages are not reused
         reused = len(self._current) - len(self._pending)
         self._pending = {}
         return reused
