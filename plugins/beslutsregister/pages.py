@@ -167,10 +167,19 @@ def status_banner(case: Case, today: date) -> str:
 class PageBuilder:
     """Writes the Markdown of every page from a :class:`Register`."""
 
-    def __init__(self, register: Register, urls: Urls, today: date) -> None:
+    def __init__(
+        self,
+        register: Register,
+        urls: Urls,
+        today: date,
+        row_cache: dict[tuple[str, str | None, str], tuple[Case, str]] | None = None,
+    ) -> None:
         self.register = register
         self.urls = urls
         self.today = today
+        # Table rows of unchanged cases, reusable across builds with the same urls/today:
+        # a case appears in four or more tables, and the preview rebuilds them all.
+        self.row_cache = {} if row_cache is None else row_cache
 
     # -- the whole set -------------------------------------------------------------------
 
@@ -349,21 +358,33 @@ class PageBuilder:
         self, src: str, cases: Iterable[Case], caption: str, programme_id: str | None = None
     ) -> str:
         amount_label = "Belopp från programmet" if programme_id else "Finansiering"
+        depth = self.urls.link(src, "")
         rows = []
         for case in cases:
-            amount = (sum(f.amount_sek for f in case.funding if f.programme == programme_id)
-                      if programme_id else case.total_sek)
-            title = _a(self.urls.link(src, self.urls.case(case)), case.title)
-            banner = status_banner(case, self.today)
-            rows.append((
-                f'<span class="br-diary">{_e(case.diary_number)}</span>',
-                _time(case.date),
-                f"{title} {banner}" if banner else title,
-                _e(case.unit),
-                _e(format_sek(amount)) if case.funding else "–",
-            ))
-        return self._table(("Diarienummer", "Datum", "Ärendemening", "Enhet", amount_label),
-                           rows, numeric=(4,), caption=caption)
+            key = (case.slug, programme_id, depth)
+            cached = self.row_cache.get(key)
+            if cached is None or cached[0] is not case:
+                cached = self.row_cache[key] = (case, self._case_row(src, case, programme_id))
+            rows.append(cached[1])
+        head = "".join(f'<th scope="col">{_e(h)}</th>'
+                       for h in ("Diarienummer", "Datum", "Ärendemening", "Enhet"))
+        head += f'<th scope="col" class="br-amount">{_e(amount_label)}</th>'
+        return (f'<table class="br-list">\n<caption>{_e(caption)}</caption>\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows)
+                + "\n</tbody>\n</table>")
+
+    def _case_row(self, src: str, case: Case, programme_id: str | None) -> str:
+        amount = (sum(f.amount_sek for f in case.funding if f.programme == programme_id)
+                  if programme_id else case.total_sek)
+        title = _a(self.urls.link(src, self.urls.case(case)), case.title)
+        banner = status_banner(case, self.today)
+        return (
+            f'<tr><th scope="row"><span class="br-diary">{_e(case.diary_number)}</span></th>'
+            f"<td>{_time(case.date)}</td>"
+            f"<td>{f'{title} {banner}' if banner else title}</td>"
+            f"<td>{_e(case.unit)}</td>"
+            f'<td class="br-amount">{_e(format_sek(amount)) if case.funding else "–"}</td></tr>'
+        )
 
     @staticmethod
     def _table(

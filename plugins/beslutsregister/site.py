@@ -35,10 +35,11 @@ class CasePageMemo:
 
     key: tuple[object, ...] = ()
     pages: dict[str, tuple[Case, PageSpec]] = field(default_factory=dict)
+    rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
 
     def lookup(self, key: tuple[object, ...]) -> dict[str, tuple[Case, PageSpec]]:
         if key != self.key:
-            self.key, self.pages = key, {}
+            self.key, self.pages, self.rows = key, {}, {}
         return self.pages
 
 
@@ -69,11 +70,15 @@ class RegisterSite:
 
     @cached_property
     def builder(self) -> PageBuilder:
-        return PageBuilder(self.register, self.urls, self.today)
+        self.memo.lookup(self._memo_key())
+        return PageBuilder(self.register, self.urls, self.today, self.memo.rows)
+
+    def _memo_key(self) -> tuple[object, ...]:
+        return (self.today, tuple(self.loaded.programmes.items()), self.use_directory_urls,
+                self.preview)
 
     def case_pages(self) -> list[PageSpec]:
-        pages = self.memo.lookup((self.today, tuple(self.loaded.programmes.items()),
-                                  self.use_directory_urls, self.preview))
+        pages = self.memo.lookup(self._memo_key())
         current: dict[str, tuple[Case, PageSpec]] = {}
         for case in self.register.cases:
             known = pages.get(case.slug)
