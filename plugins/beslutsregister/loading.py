@@ -46,8 +46,17 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def case_files(cases_dir: Path) -> list[Path]:
-    """Every Markdown case file under ``cases_dir``, in a stable order."""
-    return sorted(p for p in cases_dir.rglob("*.md") if not p.name.startswith((".", "_")))
+    """Every Markdown case file under ``cases_dir``, in a stable order.
+
+    Walks with plain strings: on every preview rebuild this lists the whole register,
+    and ``Path.rglob`` plus sorting paths cost more than reading the cached cases.
+    """
+    found = []
+    for folder, subfolders, names in os.walk(cases_dir):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [os.path.join(folder, n) for n in names
+                  if n.endswith(".md") and not n.startswith((".", "_"))]
+    return [Path(p) for p in sorted(found)]
 
 
 def load_register(

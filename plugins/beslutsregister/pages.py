@@ -13,10 +13,12 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from html import escape
 
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
+from .preview_cache import fingerprint
 from .privacy import mask_text, public_officer
 from .swedish import count_decisions, format_date, format_sek
 from .validation import slugify
@@ -37,6 +39,11 @@ class PageSpec:
     markdown: str
     nav_group: str | None = None  # None: not in the navigation
     blocks: tuple[str, ...] = ()
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of the page's content (computed once per page object)."""
+        return fingerprint(self.title, self.markdown, *self.blocks)
 
 
 #: Placeholder left in a page's Markdown for one of its pre-rendered HTML blocks.

@@ -93,7 +93,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         )
         self.specs, self.generated = {}, {}
         pages = self.site.overview_pages() + self.site.case_pages()
-        context = self._surroundings(config, pages)
+        context = fingerprint(self._surroundings(config, pages))
         for spec in pages:
             file = self._generated_file(files, config, spec.src_uri, spec.markdown)
             self.specs[spec.src_uri], self.generated[spec.src_uri] = spec, file
@@ -102,8 +102,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             elif spec.nav_group is not None:  # few, and link targets of docs: always render
                 self.keeper.render(spec.src_uri, file.dest_uri)
                 files.append(file)
-            elif not self.keeper.reuse(spec.src_uri, fingerprint(
-                    context, spec.markdown, *spec.blocks), file.dest_uri):
+            elif not self.keeper.reuse(spec.src_uri, fingerprint(context, spec.digest),
+                                       file.dest_uri):
                 files.append(file)
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))

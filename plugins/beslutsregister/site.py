@@ -36,10 +36,11 @@ class CasePageMemo:
     key: tuple[object, ...] = ()
     pages: dict[str, tuple[Case, PageSpec]] = field(default_factory=dict)
     rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
+    data_files: tuple[tuple[Case, ...], dict[str, str]] = ((), {})
 
     def lookup(self, key: tuple[object, ...]) -> dict[str, tuple[Case, PageSpec]]:
         if key != self.key:
-            self.key, self.pages, self.rows = key, {}, {}
+            self.key, self.pages, self.rows, self.data_files = key, {}, {}, ((), {})
         return self.pages
 
 
@@ -75,7 +76,7 @@ class RegisterSite:
 
     def _memo_key(self) -> tuple[object, ...]:
         return (self.today, tuple(self.loaded.programmes.items()), self.use_directory_urls,
-                self.preview)
+                self.preview, self.site_url, self.feed_size)
 
     def case_pages(self) -> list[PageSpec]:
         pages = self.memo.lookup(self._memo_key())
@@ -98,6 +99,9 @@ class RegisterSite:
         """Exports and feed: public cases only, even in a preview (they are never drafts)."""
         public = Register.of((c for c in self.register.cases if self.is_public(c)),
                              self.register.programmes)
+        self.memo.lookup(self._memo_key())
+        if self.memo.data_files[0] == public.cases and self.memo.data_files[1]:
+            return self.memo.data_files[1]  # same case objects (tuple == checks identity first)
         url_of = {c.slug: self.absolute(self.urls.url(self.urls.case(c))) for c in public.cases}
         files = {
             JSON_EXPORT: exports.to_json(public, url_of),
@@ -106,6 +110,7 @@ class RegisterSite:
         if self.site_url:
             files[ATOM_FEED] = exports.to_atom(public, url_of, self.absolute(ATOM_FEED),
                                                "Senaste besluten", self.feed_size)
+        self.memo.data_files = (public.cases, files)
         return files
 
     def absolute(self, path: str) -> str:
