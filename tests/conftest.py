@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEED_CASES = REPO / "cases"
 
 PROGRAMMES = {
-    "tillvaxtverket-s3": {"name": "Tillväxtverket – S3", "funder": "Tillväxtverket"},  # noqa: RUF001
+    "tillvaxtverket-s3": {"name": "Tillväxtverket – S3", "funder": "Tillväxtverket"},
     "react-eu": {"name": "REACT-EU", "funder": "Europeiska unionen"},
     "egen-finansiering": {"name": "Egen finansiering", "funder": "Regionen"},
 }

@@ -5,8 +5,6 @@ Building is the slow part, so each module-scoped site is built once and many tes
 titles and bodies, a protected officer and masked text.
 """
 
-
-
 from __future__ import annotations
 
 import gzip

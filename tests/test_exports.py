@@ -1,7 +1,5 @@
 """exports: CSV, JSON and Atom of the published register; the seeds in full, nothing private."""
 
-
-
 from __future__ import annotations
 
 import csv

@@ -1,7 +1,5 @@
 """pages and site: the Markdown of every page, its address, and the publication gate."""
 
-
-
 from __future__ import annotations
 
 import posixpath

@@ -4,8 +4,6 @@ Each row writes a small register (``cases/x.md`` and ``cases/programmes.yml``), 
 the build does, and compares ``str(problem)`` (what staff see) in full.
 """
 
-# ruff: noqa: RUF001  (Swedish text uses the en dash)
-
 from __future__ import annotations
 
 from datetime import date
