@@ -33,6 +33,8 @@ from .validation import CaseRules
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 NAV_TITLE = "Register"
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = "assets/beslutsregister.css"
 
 
 def format_problems(problems: list[Any], folder: str) -> str:
@@ -69,6 +71,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError(f"beslutsregister: option 'today': {exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
+        config.extra_css.append(STYLESHEET)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -105,6 +108,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             elif not self.keeper.reuse(spec.src_uri, fingerprint(context, spec.digest),
                                        file.dest_uri):
                 files.append(file)
+        files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
         return files
