@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
 from conftest import PROGRAMMES, Site, case_text, copy_seeds, make_site
 
 NBSP = "\u00a0"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, Site, case_text
 
 CONFIG_WITH_OPTIONS = """\

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+
 from beslutsregister.loading import load_register
 from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite
 from conftest import Site, case_text, copy_seeds

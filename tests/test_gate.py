@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import Site, case_text, make_site
 
 TODAY = "2024-06-01"

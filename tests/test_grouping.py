@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 import pytest
+
 from beslutsregister.grouping import Register, case_order
 from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Programme
 from beslutsregister.validation import slugify

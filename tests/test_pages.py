@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from beslutsregister.loading import load_register
 from beslutsregister.pages import PageSpec, Urls, fill_blocks, status_banner
 from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite

@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
 from beslutsregister.config import RegisterConfig
 from beslutsregister.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
 from conftest import Site, case_text, make_site
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
 
 
 def validate(options: dict[str, object]) -> tuple[RegisterConfig, list[tuple[str, str]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from beslutsregister.model import Case, DecisionMaker, Officer
 from beslutsregister.privacy import (
     check_case_text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from beslutsregister.swedish import NBSP, count_decisions, format_date, format_number, format_sek
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from beslutsregister.loading import LoadResult, load_register
 from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Project
 from beslutsregister.validation import CaseRules, slugify, suggest

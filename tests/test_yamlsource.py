@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from beslutsregister.yamlsource import Node, YamlError, parse_yaml, split_front_matter
 
 

@@ -128,6 +128,11 @@ class Urls:
             return f"{directory}/" if directory else ""
         return f"{stem}/" if self.use_directory_urls else f"{stem}.html"
 
+    def dest(self, src_uri: str) -> str:
+        """The file a page is written to, relative to the site folder."""
+        url = self.url(src_uri)
+        return url + "index.html" if url.endswith("/") or not url else url
+
     def link(self, from_src: str, to: str) -> str:
         """Shortest relative link from the page of ``from_src`` to a file or page ``to``.
 

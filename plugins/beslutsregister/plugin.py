@@ -50,7 +50,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.preview = False
         self.site: RegisterSite | None = None
         self.specs: dict[str, PageSpec] = {}
-        self.generated: dict[str, File] = {}
         self.keeper: PreviewOutputKeeper | None = None
         self.memo = CasePageMemo()
 
@@ -94,24 +93,26 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
             feed_size=self.config.feed_size, memo=self.memo,
         )
-        self.specs, self.generated = {}, {}
         pages = self.site.overview_pages() + self.site.case_pages()
+        self.specs = {spec.src_uri: spec for spec in pages}
         context = fingerprint(self._surroundings(config, pages))
         for spec in pages:
-            file = self._generated_file(files, config, spec.src_uri, spec.markdown)
-            self.specs[spec.src_uri], self.generated[spec.src_uri] = spec, file
-            if self.keeper is None:
-                files.append(file)
-            elif spec.nav_group is not None:  # few, and link targets of docs: always render
-                self.keeper.render(spec.src_uri, file.dest_uri)
-                files.append(file)
-            elif not self.keeper.reuse(spec.src_uri, fingerprint(context, spec.digest),
-                                       file.dest_uri):
-                files.append(file)
+            if self._must_render(spec, context):
+                files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
         return files
+
+    def _must_render(self, spec: PageSpec, context: str) -> bool:
+        """In a preview, an unchanged case page keeps its last output; else render."""
+        if self.keeper is None or self.site is None:
+            return True
+        dest_uri = self.site.urls.dest(spec.src_uri)
+        if spec.nav_group is not None:  # few, and link targets of docs: always rendered
+            self.keeper.render(spec.src_uri, dest_uri)
+            return True
+        return not self.keeper.reuse(spec.src_uri, fingerprint(context, spec.digest), dest_uri)
 
     @staticmethod
     def _generated_file(files: Files, config: MkDocsConfig, src_uri: str, content: str) -> File:
@@ -138,7 +139,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         for spec in self.specs.values():
             if spec.nav_group is None:
                 continue
-            page = Page(escape(spec.title), self.generated[spec.src_uri], config)
+            file = files.get_file_from_path(spec.src_uri)
+            assert file is not None  # overview pages are always in `files`
+            page = Page(escape(spec.title), file, config)
             nav.pages.append(page)
             if spec.nav_group == "start":
                 start = page
