@@ -110,6 +110,15 @@ def test_duplicates_name_the_first_file(project: Path) -> None:
         "expected a unique diary number" for name in ("b.md", "c.md")]
 
 
+def test_one_unit_one_spelling(project: Path) -> None:
+    write(project, "a.md", case_text(unit="Samhällsutveckling"))
+    write(project, "b.md", case_text(diary_number="RUN/2/2024", unit="Samhallsutveckling"))
+    write(project, "c.md", case_text(diary_number="RUN/3/2024", unit="Samhällsutveckling"))
+    assert [str(p) for p in load_register(project / "cases", project).problems] == [
+        "cases/b.md:5: field 'unit': 'Samhallsutveckling' is spelled differently from "
+        "'Samhällsutveckling' in cases/a.md:5; expected one spelling per unit"]
+
+
 # -- the parse cache must never serve a stale result -----------------------------------------
 
 

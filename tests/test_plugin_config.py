@@ -138,6 +138,9 @@ def build(site: Site, env: dict[str, str] | None = None) -> subprocess.Completed
                      "'diary_number_pattern': '[A-Z' is not a regular expression (unterminated "
                      "character set at position 0); expected e.g. [A-Z]+/[0-9]+/[0-9]{4}",
                      id="pattern"),
+        pytest.param("      feed_size: 0\n", {},
+                     "ERROR   -  beslutsregister: option 'feed_size': 0 is too small; "
+                     "expected 1 or more", id="feed-size"),
     ],
 )
 def test_bad_option_fails_the_build_with_a_message(

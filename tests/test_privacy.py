@@ -117,6 +117,8 @@ def test_several_numbers_on_several_lines() -> None:
     [
         pytest.param("Sökande: [[maskera: hemlig text]].", f"Sökande: {MARKER}.", id="default"),
         pytest.param("[[maskera:utan mellanslag]]", MARKER, id="no-space"),
+        pytest.param("[[Maskera: versal]] [[ MASKERA : x ]]", f"{MARKER} {MARKER}",
+                     id="any-case-and-spacing"),
         pytest.param("[[maskera 26:1: hälsouppgift]]",
                      "[Uppgift borttagen enligt 26 kap. 1 § OSL]", id="chapter-section"),
         pytest.param("[[maskera 31:16: affärshemlighet]] och [[maskera: namn]]",
@@ -143,6 +145,7 @@ def test_mask_marker() -> None:
         pytest.param("[[maskera: a]] [[maskera: b]]", [], id="all-closed"),
         pytest.param("[[maskera: a\nb]]", [], id="closed-on-next-line"),
         pytest.param("[[maskera]]", [1], id="no-colon"),
+        pytest.param("[[Maskera öppen", [1], id="unclosed-capitalised"),
         pytest.param("a\n[[maskera: x\n[[maskera: y", [2, 3], id="two-unclosed"),
     ],
 )

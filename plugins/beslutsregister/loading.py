@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .model import Case, Problem, Programme
 from .privacy import check_case_text
-from .validation import CaseRules, read_case, read_programmes
+from .validation import CaseRules, read_case, read_programmes, slugify
 from .yamlsource import FrontMatterDocument, YamlError, parse_yaml, split_front_matter
 
 PROGRAMMES_FILE = "programmes.yml"
@@ -94,6 +94,7 @@ def load_register(
         if case is not None:
             result.cases.append(case)
     result.problems.extend(_duplicate_diary_numbers(result.cases))
+    result.problems.extend(_unit_spellings(result.cases))
     return result
 
 
@@ -148,5 +149,26 @@ def _duplicate_diary_numbers(cases: list[Case]) -> list[Problem]:
                 + ("" if first.diary_number == case.diary_number
                    else f" ('{first.diary_number}', same address /{case.slug}/)")
                 + "; expected a unique diary number",
+            ))
+    return problems
+
+
+def _unit_spellings(cases: list[Case]) -> list[Problem]:
+    """One unit, one spelling: units whose addresses would coincide are a typo.
+
+    ``Samhällsutveckling`` and ``Samhallsutveckling`` would be two groups sharing the
+    address ``register/enhet/samhallsutveckling/``; refusing the second spelling keeps
+    every unit's address stable and its list complete.
+    """
+    first_by_slug: dict[str, Case] = {}
+    problems = []
+    for case in cases:
+        first = first_by_slug.setdefault(slugify(case.unit), case)
+        if first.unit != case.unit:
+            problems.append(Problem(
+                case.source, case.field_lines.get("unit", 1), "unit",
+                f"'{case.unit}' is spelled differently from '{first.unit}' in "
+                f"{first.source}:{first.field_lines.get('unit', 1)}; expected one spelling "
+                "per unit",
             ))
     return problems

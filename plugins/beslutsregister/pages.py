@@ -86,7 +86,6 @@ class Urls:
 
     def __init__(self, use_directory_urls: bool = True) -> None:
         self.use_directory_urls = use_directory_urls
-        self._unit_slugs: dict[str, str] = {}
 
     @staticmethod
     def case(case: Case) -> str:
@@ -107,16 +106,10 @@ class Urls:
     def unit(self, unit: str) -> str:
         return f"{REGISTER_DIR}/enhet/{self.unit_slug(unit)}.md"
 
-    def unit_slug(self, unit: str) -> str:
-        """A stable slug per unit; two units that fold to one slug get ``-2``, ``-3``..."""
-        if unit not in self._unit_slugs:
-            base = slugify(unit) or "enhet"
-            taken = set(self._unit_slugs.values())
-            slug, n = base, 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            self._unit_slugs[unit] = slug
-        return self._unit_slugs[unit]
+    @staticmethod
+    def unit_slug(unit: str) -> str:
+        """A unit's slug; loading guarantees that no two units share one."""
+        return slugify(unit) or "enhet"
 
     def url(self, src_uri: str) -> str:
         """The published URL path of a source file (as MkDocs computes it)."""

@@ -70,6 +70,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError(f"beslutsregister: option 'today': {exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
+        if self.config.feed_size < 1:
+            raise PluginError("beslutsregister: option 'feed_size': "
+                              f"{self.config.feed_size} is too small; expected 1 or more")
         config.extra_css.append(STYLESHEET)
         return config
 

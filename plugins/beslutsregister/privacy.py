@@ -23,8 +23,10 @@ from .model import Case, Officer, Problem
 DEFAULT_PROVISION = (21, 3)
 
 #: ``[[maskera: text]]`` or ``[[maskera 26:1: text]]``; the text may span lines.
-MASK = re.compile(r"\[\[maskera(?:\s+(\d{1,2}):(\d{1,2}))?:\s?(.*?)\]\]", re.DOTALL)
-_MASK_OPEN = re.compile(r"\[\[maskera\b")
+MASK = re.compile(r"\[\[\s*maskera(?:\s+(\d{1,2}):(\d{1,2}))?\s*:\s?(.*?)\]\]",
+                  re.DOTALL | re.IGNORECASE)
+#: Anything that looks like the start of a mask; unmatched by MASK it fails the build.
+_MASK_OPEN = re.compile(r"\[\[\s*maskera", re.IGNORECASE)
 
 #: Candidate identity numbers: YYMMDD or YYYYMMDD, optional - or +, then four digits.
 #: (Anchored on a run of digits so the scan of a long body stays fast.)

@@ -130,7 +130,8 @@ class FieldReader:
         if not value:
             self.problem(node.line, field, "is empty; expected text")
             return None
-        if "[[maskera" in value:  # masks apply to the body only: here the text would be public
+        # Masks apply to the body only: in front matter the text would be published.
+        if "[[maskera" in value.lower():
             self.problem(node.line, field, "contains '[[maskera', which works only in the text "
                          "below the front matter; expected the field without hidden text")
             return None

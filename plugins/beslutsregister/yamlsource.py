@@ -97,6 +97,7 @@ def _refuse_tag_and_anchor(event: yaml.NodeEvent, offset: int) -> None:
                         "expected each value written out in full")
     tag = getattr(event, "tag", None)
     if tag is not None:
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
         raise YamlError(_line(event) + offset, f"YAML tag '{tag}' is not allowed; "
                         "expected a plain value, quoted if it must stay text")
 
@@ -128,6 +129,8 @@ def _attach(stack: list[tuple[Node, Node | None]], node: Node, root: Node | None
                             f"{first}); expected each key once")
         stack[-1] = (parent, node)
     else:
+        if node.kind != "scalar":  # a group's problems point at its key, e.g. 'officer:'
+            node.line = key.line
         parent.items[key.value] = (key.line, node)
         stack[-1] = (parent, None)
     return root
