@@ -102,3 +102,13 @@ def test_the_clock_decides_when_an_embargo_lifts(tmp_path: Path) -> None:
     site.write_case("embargo.md", case_text(**HIDDEN["embargo.md"]))
     site.built()
     assert "Embargo Kolibri" in site.page("beslut/run-902-2024")
+
+
+def test_open_data_is_linked_and_the_feed_discoverable(gated: Site) -> None:
+    start = gated.page("register")
+    for href in ("beslut.csv", "beslut.json", "senaste.xml"):
+        assert f'href="{href}"' in start
+    feed_link = ('<link rel="alternate" type="application/atom+xml" title="Senaste besluten" '
+                 'href="https://register.example.se/register/senaste.xml">')
+    assert feed_link in gated.page("beslut/run-903-2024")
+    assert feed_link in (gated.site / "index.html").read_text(encoding="utf-8")

@@ -178,10 +178,12 @@ class PageBuilder:
         urls: Urls,
         today: date,
         row_cache: dict[tuple[str, str | None, str], tuple[Case, str]] | None = None,
+        downloads: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.register = register
         self.urls = urls
         self.today = today
+        self.downloads = downloads  # (label, path) of the open data files
         # Table rows of unchanged cases, reusable across builds with the same urls/today:
         # a case appears in four or more tables, and the preview rebuilds them all.
         self.row_cache = {} if row_cache is None else row_cache
@@ -316,6 +318,11 @@ class PageBuilder:
         if latest:
             doc.markdown("## Senaste besluten")
             doc.html(self._case_table(src, latest, "Senaste besluten"))
+        if self.downloads:
+            doc.markdown("## Ladda ned registret")
+            doc.html("<ul>" + "".join(
+                f"<li>{_a(self.urls.link(src, path), label)}</li>"
+                for label, path in self.downloads) + "</ul>")
         return doc.spec(src, "Alla beslut", "start")
 
     def year_page(self, year: int, cases: Sequence[Case]) -> PageSpec:

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from .config import RegisterConfig
 from .loading import load_register
+from .model import Problem
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
@@ -37,7 +38,7 @@ ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/beslutsregister.css"
 
 
-def format_problems(problems: list[Any], folder: str) -> str:
+def format_problems(problems: list[Problem], folder: str) -> str:
     count = len(problems)
     head = f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was published:"
     return "\n".join([head, *(f"  {p}" for p in problems)])
@@ -181,10 +182,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return sanitize_html(html) if spec.nav_group is None else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        head = []
         if self.preview:  # a preview is never for search engines
-            output = output.replace(
-                "<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
-        return output
+            head.append('<meta name="robots" content="noindex, nofollow">')
+        if self.site is not None and self.site.feed_url:  # feed readers find the feed
+            head.append('<link rel="alternate" type="application/atom+xml" '
+                        f'title="Senaste besluten" href="{escape(self.site.feed_url)}">')
+        return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:

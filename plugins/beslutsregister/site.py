@@ -72,7 +72,11 @@ class RegisterSite:
     @cached_property
     def builder(self) -> PageBuilder:
         self.memo.lookup(self._memo_key())
-        return PageBuilder(self.register, self.urls, self.today, self.memo.rows)
+        downloads = [("Alla publicerade beslut som CSV (för kalkylprogram)", CSV_EXPORT),
+                     ("Alla publicerade beslut som JSON", JSON_EXPORT)]
+        if self.site_url:
+            downloads.append(("Flöde med de senaste besluten (Atom)", ATOM_FEED))
+        return PageBuilder(self.register, self.urls, self.today, self.memo.rows, downloads)
 
     def _memo_key(self) -> tuple[object, ...]:
         return (self.today, tuple(self.loaded.programmes.items()), self.use_directory_urls,
@@ -112,6 +116,11 @@ class RegisterSite:
                                                "Senaste besluten", self.feed_size)
         self.memo.data_files = (public.cases, files)
         return files
+
+    @property
+    def feed_url(self) -> str | None:
+        """The Atom feed's absolute address (feeds need one: only with a site_url)."""
+        return self.absolute(ATOM_FEED) if self.site_url else None
 
     def absolute(self, path: str) -> str:
         return (self.site_url.rstrip("/") + "/" + path) if self.site_url else path
