@@ -16,6 +16,7 @@ from datetime import date
 from functools import cached_property
 from html import escape
 
+from . import search
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
 from .preview_cache import fingerprint
@@ -214,6 +215,9 @@ class PageBuilder:
         if case.funding:
             doc.markdown("## Finansiering")
             doc.html(self._funding_table(case, src))
+        programmes = [self.register.programmes[p].name if p in self.register.programmes else p
+                      for p in case.programme_ids]
+        doc.html(search.case_data(case, programmes))  # what the search index needs to know
         return doc.spec(src, case.title)
 
     def _facts_table(self, case: Case, src: str) -> str:

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from . import search
 from .config import RegisterConfig
 from .loading import load_register
 from .model import Problem
@@ -53,6 +54,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.keeper: PreviewOutputKeeper | None = None
         self.memo = CasePageMemo()
+        self.search_pages: list[str] = []  # public case pages, to index after the build
+        self.search_url = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with on_startup across `serve` rebuilds, so caches live.
@@ -75,6 +78,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError("beslutsregister: option 'feed_size': "
                               f"{self.config.feed_size} is too small; expected 1 or more")
         config.extra_css.append(STYLESHEET)
+        config.extra_css.append(search.STYLESHEET)
+        if "material/search" in config.plugins or "search" in config.plugins:
+            log.info("beslutsregister: the register has its own search (Pagefind); the "
+                     "'search' plugin in mkdocs.yml also publishes all text of all pages "
+                     "as one download, and can go")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -104,9 +112,22 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             if self._must_render(spec, context):
                 files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
+        self._add_search(files, config)
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
         return files
+
+    def _add_search(self, files: Files, config: MkDocsConfig) -> None:
+        """The search page and its scripts; the index itself is built after the site."""
+        assert self.site is not None
+        self.search_pages = search.public_case_pages(self.site)
+        urls = self.site.urls
+        self.search_url = urls.url(search.SEARCH_PAGE)
+        markdown = search.search_page_markdown(self.search_url, urls.url(urls.start()),
+                                               len(self.search_pages), self.preview)
+        files.append(self._generated_file(files, config, search.SEARCH_PAGE, markdown))
+        for dest, source in search.ASSET_SOURCES.items():
+            files.append(File.generated(config, dest, abs_src_path=str(ASSETS / source)))
 
     def _must_render(self, spec: PageSpec, context: str) -> bool:
         """In a preview, an unchanged case page keeps its last output; else render."""
@@ -179,9 +200,15 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             return html
         html = fill_blocks(html, spec.blocks)
         # Case bodies are staff Markdown, which passes raw HTML: sanitize the whole page.
-        return sanitize_html(html) if spec.nav_group is None else html
+        # A case page's content is what the search index holds (only public ones are).
+        if spec.nav_group is not None:
+            return html
+        return search.searchable(sanitize_html(html), escape(spec.title))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.site is not None:  # a search field on every page
+            output = search.add_header_search(output, search.root_prefix(page.url)
+                                              + self.search_url)
         head = []
         if self.preview:  # a preview is never for search engines
             head.append('<meta name="robots" content="noindex, nofollow">')
@@ -194,3 +221,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
+        if self.site is not None and not self.preview:  # a preview has no search index
+            try:
+                index = search.build_index(Path(config.site_dir), self.search_pages)
+            except search.SearchIndexError as exc:
+                raise PluginError(f"beslutsregister: search index: {exc}") from None
+            log.info(f"beslutsregister: search index of {index.pages} pages, "
+                     f"{index.files} files, {index.bytes / 1e6:.1f} MB")

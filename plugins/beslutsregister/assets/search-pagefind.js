@@ -1,0 +1,113 @@
+/* The register's search, as Pagefind's UI sees it (published as
+ * assets/beslutsregister/pagefind.js).
+ *
+ * Pagefind's Default UI imports `pagefind.js` from its bundle path. The search page
+ * points that path here, so every search the UI makes passes through this module. It
+ * re-exports Pagefind's own API unchanged, except that `search` and `preload`:
+ *
+ *  - find a diary number however it is typed (`run 138/2024`, `RUN/0138/2024`), with
+ *    its own case first: the same normalisation as `normalise_query` in
+ *    beslutsregister/search.py (the tests run one table of examples through both);
+ *  - combine several values of one facet with OR (Pagefind's default is AND), and count
+ *    a facet's values the way OR facets need: as if that facet had nothing selected;
+ *  - sort by decision date, newest first, when the reader chooses it (`setSort`).
+ */
+import * as pagefind from "../../pagefind/pagefind.js";
+
+export * from "../../pagefind/pagefind.js";
+
+/** Prefix of the keys a case is indexed under (search.py: KEY_PREFIX). */
+export const KEY_PREFIX = "dnr";
+/** The sort key of the decision date (search.py: SORT_DATE). */
+export const SORT_DATE = "datum";
+
+const GROUPS = /\p{L}+|[0-9]+/gu;
+const DIARY_IN_QUERY = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?` +
+    String.raw`((?:\p{L}+[\s/.:_-]*)?[0-9]+(?:[\s/.:_-]+[0-9]+)+)(?![\p{L}\p{N}])`,
+  "giu",
+);
+
+/** `RUN/0138/2024` -> `run1382024`: lower case, letters and digits, no leading zeros. */
+export function diaryKey(text) {
+  const groups = String(text).toLowerCase().match(GROUPS) || [];
+  return groups
+    .map((g) => (g[0] >= "0" && g[0] <= "9" ? g.replace(/^0+/, "") || "0" : g))
+    .join("");
+}
+
+/** Each diary number in `query` replaced by `keyPrefix` + its key; spaces collapsed. */
+export function normaliseQuery(query, keyPrefix = "") {
+  const replaced = String(query ?? "").replace(
+    DIARY_IN_QUERY,
+    (_, number) => keyPrefix + diaryKey(number),
+  );
+  return replaced.split(/\s+/).filter(Boolean).join(" ");
+}
+
+let order = "";
+let lastFilters = {};
+
+/** `"datum"`: newest decision first; anything else: best match first. */
+export function setSort(value) {
+  order = value === SORT_DATE ? SORT_DATE : "";
+}
+
+/** The facet values of the last search, as the UI passed them ({name: [values]}). */
+export function currentFilters() {
+  return lastFilters;
+}
+
+function searchOptions(filters) {
+  const any = {};
+  for (const [name, values] of Object.entries(filters || {})) {
+    if (Array.isArray(values)) {
+      if (values.length) any[name] = { any: values };
+    } else if (values != null) {
+      any[name] = values;
+    }
+  }
+  const options = { filters: any };
+  if (order) options.sort = { [SORT_DATE]: "desc" };
+  return options;
+}
+
+async function withFacetCounts(term, filters) {
+  const result = await pagefind.search(term, searchOptions(filters));
+  if (!result) return result;
+  // Pagefind counts what each value would leave if *added* to the selection. Within an
+  // OR facet that is not the question; count the facet as if nothing in it were chosen.
+  for (const name of Object.keys(filters || {})) {
+    const others = { ...filters };
+    delete others[name];
+    const unselected = await pagefind.search(term, searchOptions(others));
+    if (unselected?.filters?.[name]) {
+      result.filters = { ...result.filters, [name]: unselected.filters[name] };
+    }
+  }
+  return result;
+}
+
+export async function search(term, options = {}) {
+  const filters = options.filters || {};
+  lastFilters = filters;
+  const plain = normaliseQuery(term);
+  const own = normaliseQuery(term, KEY_PREFIX);
+  if (own === plain) return withFacetCounts(term, filters);
+  // A diary number: its own case (indexed under the prefixed key) first, then the pages
+  // that mention it. No match at all: it was not a diary number, search as typed.
+  const exact = await pagefind.search(own, searchOptions(filters));
+  const exactResults = exact?.results || [];
+  let result = await withFacetCounts(plain, filters);
+  if (!result?.results?.length) {
+    result = await withFacetCounts(exactResults.length ? own : term, filters);
+  }
+  if (!result) return result;
+  const first = new Set(exactResults.map((r) => r.id));
+  result.results = [...exactResults, ...result.results.filter((r) => !first.has(r.id))];
+  return result;
+}
+
+export async function preload(term, options = {}) {
+  return pagefind.preload(normaliseQuery(term), searchOptions(options.filters));
+}
