@@ -1,0 +1,240 @@
+"""Build-time benchmark: the register against plain MkDocs + Material on the same text.
+
+For every size N this generates one register (``benchmarks/generate.py``) and builds it
+twice, each build in a fresh ``python -m mkdocs build`` subprocess:
+
+(a) **register**: the generated project with the ``beslutsregister`` plugin (case pages,
+    overview pages, exports, feed);
+(b) **plain**: the same Markdown bodies as ordinary MkDocs pages, ``docs/cases/<slug>.md``
+    with a ``# title`` heading, outside the navigation (``not_in_nav: /cases/``), same
+    theme and Markdown extensions, no plugins.
+
+It prints wall time, peak memory (max RSS of the build process, from ``os.wait4``),
+output size of ``site/`` and the average size of a case page, the ratio (a)/(b) of
+times and time(10 000)/time(5 000), each beside its target, and writes the figures as
+JSON into ``benchmarks/out/``. Usage::
+
+    .venv/bin/python benchmarks/build_bench.py --sizes 1000 5000 10000 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate_register  # noqa: E402
+
+OUT = HERE / "out"
+MB = 1024 * 1024
+
+# Targets from the issue "A build that scales linearly to 50 000 decisions".
+TARGET_RATIO_10K = 1.2  # time(register) / time(plain MkDocs) at 10 000
+TARGET_SCALING = 2.2  # time(10 000) / time(5 000)
+TARGET_PEAK_MB_10K = 600
+TARGET_SECONDS_50K = 6 * 60
+TARGET_PAGE_KB = 30  # average output per case page
+
+PLAIN_YML = """\
+site_name: Beslutsregister (benchmark, plain MkDocs)
+site_url: https://beslut.example.se/
+theme:
+  name: material
+  language: sv
+  features:
+    - navigation.sections
+    - navigation.indexes
+    - navigation.top
+    - content.tooltips
+markdown_extensions:
+  - toc:
+      permalink: true
+      permalink_title: Länk till rubriken
+  - tables
+  - attr_list
+  - admonition
+plugins: []
+not_in_nav: |
+  /cases/
+nav:
+  - Start: index.md
+"""
+
+
+@dataclass
+class Build:
+    kind: str  # "register" or "plain"
+    n: int
+    seconds: float
+    peak_rss_mb: float
+    site_bytes: int
+    case_pages: int
+    case_page_bytes: int
+    returncode: int
+
+    @property
+    def avg_page_bytes(self) -> float:
+        return self.case_page_bytes / self.case_pages if self.case_pages else 0.0
+
+
+def write_plain_project(register_root: Path, plain_root: Path) -> None:
+    """The register's case bodies as plain MkDocs pages, read back from the case files."""
+    docs = plain_root / "docs" / "cases"
+    docs.mkdir(parents=True, exist_ok=True)
+    (plain_root / "mkdocs.yml").write_text(PLAIN_YML, encoding="utf-8")
+    (plain_root / "docs" / "index.md").write_text(
+        "# Beslutsregister\n\nSamma beslut som vanliga MkDocs-sidor, utanför navigationen.\n",
+        encoding="utf-8")
+    for path in sorted((register_root / "cases").glob("*.md")):
+        post = frontmatter.load(path)
+        (docs / path.name).write_text(f"# {post['title']}\n\n{post.content}\n",
+                                      encoding="utf-8")
+
+
+def run_build(project: Path, kind: str, n: int, case_dir: str) -> Build:
+    """``mkdocs build`` in a fresh process; time and max RSS of exactly that process."""
+    site = project / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    log = project / f"build-{kind}.log"
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d", "site"],
+                                cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = returncode = os.waitstatus_to_exitcode(status)
+    if returncode != 0:
+        sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-4000:])
+    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    pages = list((site / case_dir).glob("*/index.html"))
+    return Build(kind, n, seconds, usage.ru_maxrss / 1024, site_bytes, len(pages),
+                 sum(p.stat().st_size for p in pages), returncode)
+
+
+def bench_size(n: int, seed: int, work: Path, repeat: int, keep: bool) -> dict[str, Build]:
+    root = work / f"n{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    register, plain = root / "register", root / "plain"
+    t0 = time.perf_counter()
+    generate_register(register, n, seed=seed)
+    write_plain_project(register, plain)
+    print(f"  generated {n} cases in {time.perf_counter() - t0:.1f} s", flush=True)
+    results: dict[str, Build] = {}
+    for kind, project, case_dir in (("register", register, "beslut"),
+                                    ("plain", plain, "cases")):
+        runs = [run_build(project, kind, n, case_dir) for _ in range(repeat)]
+        best = min(runs, key=lambda b: b.seconds)
+        best.peak_rss_mb = max(b.peak_rss_mb for b in runs)
+        results[kind] = best
+        print(f"  {kind:8} {best.seconds:8.1f} s  {best.peak_rss_mb:7.0f} MB  "
+              f"rc={best.returncode}", flush=True)
+    if not keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def report(results: dict[int, dict[str, Build]]) -> dict[str, Any]:
+    """Print the table and the targets; return the summary for the JSON file."""
+    header = (f"{'N':>6} {'build':8} {'time s':>8} {'peak MB':>8} {'site MB':>9} "
+              f"{'KB/case page':>13} {'(a)/(b)':>8}")
+    print("\n" + header + "\n" + "-" * len(header))
+    for n, builds in sorted(results.items()):
+        a, b = builds["register"], builds["plain"]
+        ratio = a.seconds / b.seconds if b.seconds else float("nan")
+        for build in (a, b):
+            print(f"{n:>6} {build.kind:8} {build.seconds:8.1f} {build.peak_rss_mb:8.0f} "
+                  f"{build.site_bytes / MB:9.1f} {build.avg_page_bytes / 1024:13.1f} "
+                  + (f"{ratio:8.2f}" if build is a else ""))
+    summary: dict[str, Any] = {}
+    print("\nTargets")
+    for n, builds in sorted(results.items()):
+        a, b = builds["register"], builds["plain"]
+        ratio = a.seconds / b.seconds
+        summary[f"ratio_{n}"] = ratio
+        if n == 10_000:
+            print(f"  ratio (a)/(b) at 10 000:           {ratio:6.2f}  target <= "
+                  f"{TARGET_RATIO_10K}  {_mark(ratio <= TARGET_RATIO_10K)}")
+            print(f"  peak memory (a) at 10 000:        {a.peak_rss_mb:6.0f} MB target <= "
+                  f"{TARGET_PEAK_MB_10K} MB  {_mark(a.peak_rss_mb <= TARGET_PEAK_MB_10K)}")
+        if n == 50_000:
+            print(f"  time (a) at 50 000:               {a.seconds:6.0f} s  target < "
+                  f"{TARGET_SECONDS_50K} s  {_mark(a.seconds < TARGET_SECONDS_50K)}")
+    if 5_000 in results and 10_000 in results:
+        for kind in ("register", "plain"):
+            scaling = results[10_000][kind].seconds / results[5_000][kind].seconds
+            summary[f"scaling_10k_5k_{kind}"] = scaling
+            target = f"target <= {TARGET_SCALING}  {_mark(scaling <= TARGET_SCALING)}" \
+                if kind == "register" else "(reference)"
+            print(f"  time(10 000)/time(5 000), {kind:8}: {scaling:5.2f}  {target}")
+    for n, builds in sorted(results.items()):
+        kb = builds["register"].avg_page_bytes / 1024
+        print(f"  average case page (a) at {n:>6}:   {kb:6.1f} KB target <= {TARGET_PAGE_KB} KB"
+              f"  {_mark(kb <= TARGET_PAGE_KB)}")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000, 50000],
+                        help="numbers of cases (default: 1000 5000 10000 50000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="builds per size and kind; the fastest time is reported")
+    parser.add_argument("--work", type=Path, default=OUT / "work",
+                        help="where generated projects are built (default benchmarks/out/work)")
+    parser.add_argument("--keep", action="store_true", help="keep generated projects and sites")
+    args = parser.parse_args(argv)
+
+    results: dict[int, dict[str, Build]] = {}
+    for n in args.sizes:
+        print(f"N = {n}", flush=True)
+        results[n] = bench_size(n, args.seed, args.work, args.repeat, args.keep)
+    summary = report(results)
+    if not args.keep:
+        shutil.rmtree(args.work, ignore_errors=True)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    data = {
+        "when": stamp,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "builds": [dict(asdict(b), avg_page_bytes=b.avg_page_bytes)
+                   for builds in results.values() for b in builds.values()],
+        "summary": summary,
+        "targets": {
+            "ratio_10k": TARGET_RATIO_10K, "scaling_10k_5k": TARGET_SCALING,
+            "peak_mb_10k": TARGET_PEAK_MB_10K, "seconds_50k": TARGET_SECONDS_50K,
+            "page_kb": TARGET_PAGE_KB,
+        },
+    }
+    text = json.dumps(data, indent=2) + "\n"
+    (OUT / f"bench-{stamp}.json").write_text(text, encoding="utf-8")
+    (OUT / "latest.json").write_text(text, encoding="utf-8")
+    print(f"\nwrote {OUT / f'bench-{stamp}.json'}")
+    return 0 if all(b.returncode == 0 for r in results.values() for b in r.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
