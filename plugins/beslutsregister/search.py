@@ -86,12 +86,15 @@ BODY_OPEN = '<div class="br-searchable" data-pagefind-body data-br-search="case"
 # -- diary numbers ------------------------------------------------------------------------
 
 _GROUPS = re.compile(r"[^\W\d_]+|[0-9]+")
-#: A diary number inside a query: optional letters, then two or more groups of digits,
-#: separated by spaces, slashes, dashes, dots, colons or underscores; optionally led by
-#: the word "dnr" or "diarienummer", which is dropped.
+#: A diary number inside a query: letters, then two or more groups of digits, separated
+#: by spaces, slashes, dashes, dots, colons or underscores (``RUN 138 2024``); or digits
+#: alone joined by anything but a plain space (``138/2024``, not an amount ``460 000``).
+#: Optionally led by "dnr" or "diarienummer", which is dropped.
 _DIARY_IN_QUERY = re.compile(
-    r"(?<![^\W_])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?"
-    r"(?P<number>(?:[^\W\d_]+[\s/.:_-]*)?[0-9]+(?:[\s/.:_-]+[0-9]+)+)(?![^\W_])",
+    r"(?<![^\W_])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?(?P<number>"
+    r"[^\W\d_]+[\s/.:_-]*[0-9]+(?:[\s/.:_-]+[0-9]+)+"
+    r"|[0-9]+(?:\s*[/.:_-]\s*[0-9]+)+"
+    r")(?![^\W_])",
     re.IGNORECASE,
 )
 

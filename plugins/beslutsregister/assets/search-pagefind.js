@@ -23,8 +23,10 @@ export const SORT_DATE = "datum";
 
 const GROUPS = /\p{L}+|[0-9]+/gu;
 const DIARY_IN_QUERY = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?` +
-    String.raw`((?:\p{L}+[\s/.:_-]*)?[0-9]+(?:[\s/.:_-]+[0-9]+)+)(?![\p{L}\p{N}])`,
+  String.raw`(?<![\p{L}\p{N}])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?(` +
+    String.raw`\p{L}+[\s/.:_-]*[0-9]+(?:[\s/.:_-]+[0-9]+)+` +
+    String.raw`|[0-9]+(?:\s*[/.:_-]\s*[0-9]+)+` +
+    String.raw`)(?![\p{L}\p{N}])`,
   "giu",
 );
 
@@ -88,24 +90,65 @@ async function withFacetCounts(term, filters) {
   return result;
 }
 
+/* The diary numbers in a query: each with its key and a pattern that finds it in text
+ * however it is written there (RUN/138/2024, RUN 0138/2024...). */
+function diaryNumbersIn(query) {
+  return [...String(query ?? "").matchAll(DIARY_IN_QUERY)].map(([, number]) => {
+    const groups = number.toLowerCase().match(GROUPS) || [];
+    const parts = groups.map((g) => (g[0] >= "0" && g[0] <= "9" ? `0*${g.replace(/^0+/, "") || "0"}` : g));
+    return {
+      key: diaryKey(number),
+      hasLetters: /\p{L}/u.test(number),
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}])${parts.join("[\\s/.:_-]*")}(?![\\p{L}\\p{N}])`, "iu"),
+    };
+  });
+}
+
+function sameCase(meta, numbers) {
+  const key = diaryKey(meta?.diarienummer || "");
+  const digits = key.replace(/^\p{L}+/u, "");
+  return numbers.some((n) => n.key === key || n.key === digits);
+}
+
+function withoutResults(result) {
+  const zero = (counts) =>
+    Object.fromEntries(Object.entries(counts || {}).map(([name, values]) => [
+      name, Object.fromEntries(Object.keys(values).map((v) => [v, 0])),
+    ]));
+  return { ...result, results: [], filters: zero(result.filters) };
+}
+
 export async function search(term, options = {}) {
   const filters = options.filters || {};
   lastFilters = filters;
-  const plain = normaliseQuery(term);
-  const own = normaliseQuery(term, KEY_PREFIX);
-  if (own === plain) return withFacetCounts(term, filters);
-  // A diary number: its own case (indexed under the prefixed key) first, then the pages
-  // that mention it. No match at all: it was not a diary number, search as typed.
-  const exact = await pagefind.search(own, searchOptions(filters));
-  const exactResults = exact?.results || [];
-  let result = await withFacetCounts(plain, filters);
-  if (!result?.results?.length) {
-    result = await withFacetCounts(exactResults.length ? own : term, filters);
+  const numbers = diaryNumbersIn(term);
+  if (!numbers.length) return withFacetCounts(term, filters);
+  // A diary number. Its own case is indexed under the prefixed key: search that and keep
+  // what really is that case (Pagefind answers a word it does not know with the longest
+  // known word it starts with, so "dnrrun82024" would find every "dnrrun..." case).
+  const exact = await pagefind.search(normaliseQuery(term, KEY_PREFIX), searchOptions(filters));
+  const own = [];
+  for (const result of (exact?.results || []).slice(0, 5)) {
+    if (sameCase((await result.data()).meta, numbers)) own.push(result);
   }
-  if (!result) return result;
-  const first = new Set(exactResults.map((r) => r.id));
-  result.results = [...exactResults, ...result.results.filter((r) => !first.has(r.id))];
-  return result;
+  // Then the pages that mention it, if Pagefind found the number itself and not a
+  // shorter word: the first of them must contain it.
+  const rest = await withFacetCounts(normaliseQuery(term), filters);
+  if (!rest) return rest;
+  let mentions = own.length > 0;
+  if (!mentions && rest.results.length) {
+    const content = (await rest.results[0].data()).content || "";
+    mentions = numbers.every((n) => n.pattern.test(content));
+  }
+  if (!mentions) {
+    // No such case and no page that mentions it. A number with letters (RUN/8/2024) was
+    // a diary number all the same: nothing found. Digits alone may be a date or the
+    // like: search them as typed.
+    return numbers.some((n) => n.hasLetters) ? withoutResults(rest) : withFacetCounts(term, filters);
+  }
+  const first = new Set(own.map((r) => r.id));
+  rest.results = [...own, ...rest.results.filter((r) => !first.has(r.id))];
+  return rest;
 }
 
 export async function preload(term, options = {}) {

@@ -1,0 +1,349 @@
+"""The search in a real browser: headless Chromium (Debian's, /usr/bin/chromium) through
+Playwright, on a built register served from 127.0.0.1.
+
+The register: the two seed decisions, generated decisions that share words with them
+(and cite RUN/138/2024), a draft and an embargoed case. These tests never skip: without
+Chromium they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from beslutsregister.swedish import MONTHS
+from conftest import Site, case_text, make_site
+from test_search import DRAFT_TITLE, EMBARGO_TITLE, NORMALISED, write_mixed_register
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+UNITS = ("Samhällsutveckling", "Kultur och bildning", "Kollektivtrafik")
+PROGRAMMES = ("tillvaxtverket-s3", "react-eu", "egen-finansiering", "tillvaxtverket-1-1")
+THEMES = ("besöksnäring", "kompetensförsörjning", "cirkulär ekonomi", "digital infrastruktur",
+          "grön omställning", "jämlik hälsa")
+GENERATED = 36
+
+
+def write_generated(site: Site) -> None:
+    """Decisions on 'samverkan' over four years, three units and four programmes.
+
+    Every fourth cites RUN/138/2024 (three times), so a search for that diary number has
+    other pages to rank below it; some share words with the seed's project name.
+    """
+    for i in range(GENERATED):
+        year = 2021 + i % 4
+        theme = THEMES[i % len(THEMES)]
+        cites = "Beslutet bygger på RUN/138/2024. Se RUN/138/2024 och run 138/2024.\n\n" \
+            if i % 4 == 0 else ""
+        body = (f"## Ärendebeskrivning\n\n{cites}Regionen deltar i samverkan om {theme} för "
+                "att stärka samarbeten med regioner i EU.\n\n## Beslut\n\nBeslutet fattas.\n")
+        funding = [{"programme": PROGRAMMES[i % 4], "amount_sek": 10_000 + i}]
+        if i % 5 == 0:
+            funding.append({"programme": PROGRAMMES[(i + 1) % 4], "amount_sek": 5_000})
+        site.write_case(f"gen-{i}.md", case_text(
+            body=body, diary_number=f"RUN/{500 + i}/{year}",
+            title=f"Samverkan om {theme} ({i})", date=f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            unit=UNITS[i % 3], funding=funding,
+            project={"name": f"Samverkan {theme} {i}"}))
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    site = make_site(tmp_path_factory.mktemp("browser") / "project")
+    write_mixed_register(site)
+    write_generated(site)
+    site.built()
+    return site
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(register: Site) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(register.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), (
+        f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    # Material asks Google for fonts; there is no internet here, and no need.
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == []
+
+
+_RESULTS_SHOWN = """() => {
+  const message = document.querySelector(".pagefind-ui__message");
+  const found = message && message.textContent.match(/gav (inga|\\d+) träff/);
+  if (!found) return false;
+  const count = found[1] === "inga" ? 0 : Number(found[1]);
+  const links = document.querySelectorAll(".pagefind-ui__result-link").length;
+  return links === Math.min(count, 10);
+}"""
+
+
+def results(page: Page) -> list[str]:
+    """Result links (href) once the UI shows a count and the first results' titles."""
+    page.wait_for_function(_RESULTS_SHOWN, timeout=15_000)
+    links: list[str] = page.eval_on_selector_all(
+        ".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))")
+    return links
+
+
+def result_count(page: Page) -> int:
+    page.wait_for_function(_RESULTS_SHOWN, timeout=15_000)
+    text = page.inner_text(".pagefind-ui__message")
+    found = re.search(r"gav (inga|\d+) träff", text)
+    assert found is not None, text
+    return 0 if found[1] == "inga" else int(found[1])
+
+
+def search_for(page: Page, base_url: str, query: str) -> list[str]:
+    page.goto(f"{base_url}sok/?q={quote(query)}")
+    return results(page)
+
+
+def dates_shown(page: Page) -> list[tuple[int, int, int]]:
+    """Decision dates of the shown results, from their 'Beslutsdatum: 2 maj 2023' tags."""
+    tags = page.eval_on_selector_all(
+        '[data-pagefind-ui-meta="beslutsdatum"]', "tags => tags.map(t => t.textContent)")
+    dates = []
+    for tag in tags:
+        day, month, year = tag.split(":", 1)[1].split()
+        dates.append((int(year), MONTHS.index(month) + 1, int(day)))
+    return dates
+
+
+# -- finding things ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("Stärka samarbeten med regioner i EU utifrån smart specialisering",
+     "/beslut/run-138-2024/"),
+    ("CO-RESPONS", "/beslut/run-245-2021/"),
+])
+def test_a_seed_project_name_finds_the_seed_first(page: Page, base_url: str, query: str,
+                                                  first: str) -> None:
+    found = search_for(page, base_url, query)
+    assert found[0] == first
+
+
+def test_typing_in_the_search_page_finds_and_keeps_the_query(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}sok/")
+    page.fill(".pagefind-ui__search-input", "CO-RESPONS")
+    assert results(page)[0] == "/beslut/run-245-2021/"
+    page.wait_for_function("() => location.search.includes('q=CO-RESPONS')")
+
+
+@pytest.mark.parametrize("typed", [
+    "run 138/2024", "RUN/0138/2024", "RUN 138 2024", "run-138-2024", "138/2024",
+    "Dnr RUN/138/2024",
+])
+def test_a_diary_number_typed_loosely_finds_its_case_first(page: Page, base_url: str,
+                                                          typed: str) -> None:
+    found = search_for(page, base_url, typed)
+    assert found[0] == "/beslut/run-138-2024/"
+    assert found.count("/beslut/run-138-2024/") == 1
+
+
+def test_pages_citing_a_diary_number_follow_its_case(page: Page, base_url: str) -> None:
+    found = search_for(page, base_url, "RUN/138/2024")
+    assert found[0] == "/beslut/run-138-2024/"
+    assert len(found) == 1 + GENERATED // 4  # then each page that cites it
+
+
+def test_a_number_that_is_no_diary_number_is_searched_as_typed(page: Page,
+                                                              base_url: str) -> None:
+    # "2021-04-01" normalises to the key 202141, which finds nothing: the date as typed,
+    # in the body of RUN/245/2021, does
+    assert search_for(page, base_url, "2021-04-01") == ["/beslut/run-245-2021/"]
+
+
+@pytest.mark.parametrize("text", [DRAFT_TITLE, EMBARGO_TITLE, "kvantdatorerna", "Zyxelbolaget",
+                                  "RUN/8/2024", "run 9 2024"])
+def test_drafts_embargoes_and_masked_text_find_nothing(page: Page, base_url: str,
+                                                      text: str) -> None:
+    assert search_for(page, base_url, text) == []
+    assert "gav inga träffar" in page.inner_text(".pagefind-ui__message")
+
+
+def test_a_draft_is_not_among_many_results(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "beslutet")
+    count = result_count(page)
+    while page.locator(".pagefind-ui__button", has_text="Visa fler").count():
+        page.click(".pagefind-ui__button")
+    page.wait_for_function(f"() => document.querySelectorAll('.pagefind-ui__result-link')"
+                           f".length === {count}")
+    found = page.eval_on_selector_all(".pagefind-ui__result-link",
+                                      "links => links.map(a => a.getAttribute('href'))")
+    assert len(set(found)) == count >= GENERATED
+    assert not [url for url in found if url in ("/beslut/run-8-2024/", "/beslut/run-9-2024/")]
+
+
+def test_the_excerpt_shows_no_index_keys(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "RUN/138/2024")
+    excerpts = page.eval_on_selector_all(".pagefind-ui__result-excerpt",
+                                         "ps => ps.map(p => p.textContent)")
+    assert excerpts and not [e for e in excerpts if "dnr" in e]
+    tags = page.inner_text(".pagefind-ui__result")
+    assert "Diarienummer: RUN/138/2024" in tags and "Beslutsdatum: 23 februari 2024" in tags
+
+
+# -- facets and order ------------------------------------------------------------------------
+
+
+def facet_option(page: Page, facet: str, value: str) -> Any:
+    block = page.locator("details.pagefind-ui__filter-block", has_text=facet)
+    if block.get_attribute("open") is None:
+        block.locator("summary").click()
+    return block.locator(".pagefind-ui__filter-value", has_text=value)
+
+
+def option_count(option: Any) -> int:
+    found = re.search(r"\((\d+)\)", option.inner_text())
+    assert found is not None
+    return int(found[1])
+
+
+def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "samverkan")
+    everything = result_count(page)
+    assert everything >= GENERATED
+    y2023, y2022 = facet_option(page, "År", "2023"), facet_option(page, "År", "2022")
+    n2023, n2022 = option_count(y2023), option_count(y2022)
+    assert 0 < n2023 < everything and 0 < n2022 < everything
+
+    y2023.locator("input").check()
+    page.wait_for_function(f"() => /gav {n2023} träff/.test("
+                           "document.querySelector('.pagefind-ui__message').textContent)")
+    assert {year for year, _, _ in dates_shown(page)} == {2023}
+    assert option_count(y2022) == n2022  # counts of an OR facet ignore its own choice
+
+    y2022.locator("input").check()  # a second year: either year (OR), not both (AND)
+    page.wait_for_function(f"() => /gav {n2023 + n2022} träff/.test("
+                           "document.querySelector('.pagefind-ui__message').textContent)")
+    assert {year for year, _, _ in dates_shown(page)} <= {2022, 2023}
+
+    unit = facet_option(page, "Enhet", "Kollektivtrafik")  # another facet: AND between facets
+    in_unit = option_count(unit)
+    assert 0 < in_unit < n2023 + n2022
+    unit.locator("input").check()
+    page.wait_for_function(f"() => /gav {in_unit} träff/.test("
+                           "document.querySelector('.pagefind-ui__message').textContent)")
+
+
+def test_programme_facet_lists_programme_names(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "samverkan")
+    option = facet_option(page, "Program", "REACT-EU")
+    assert option_count(option) > 0
+    option.locator("input").check()
+    page.wait_for_function(f"() => /gav {option_count(option)} träff/.test("
+                           "document.querySelector('.pagefind-ui__message').textContent)")
+
+
+NEWEST = "Beslutsdatum: 24 december 2024"  # the newest generated decision on samverkan
+_FIRST_DATE = """() => document.querySelector('[data-pagefind-ui-meta="beslutsdatum"]')
+    ?.textContent.trim()"""
+
+
+def test_results_sort_by_decision_date(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "samverkan")
+    relevance = dates_shown(page)
+    assert relevance != sorted(relevance, reverse=True)  # else this test proves nothing
+    page.select_option("#br-sort", "datum")
+    page.wait_for_function("() => location.search.includes('ordning=datum')")
+    page.wait_for_function(f"() => ({_FIRST_DATE})() === {NEWEST!r}")
+    results(page)
+    newest_first = dates_shown(page)
+    assert newest_first == sorted(newest_first, reverse=True)
+    assert len(newest_first) == 10
+
+    page.reload()  # the order is kept in the address
+    results(page)
+    assert page.input_value("#br-sort") == "datum"
+    assert dates_shown(page) == newest_first
+
+
+# -- every page, and without JavaScript ------------------------------------------------------
+
+
+def test_the_header_field_of_a_case_page_searches(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}beslut/run-138-2024/")
+    page.fill("#br-header-q", "CO-RESPONS")
+    page.press("#br-header-q", "Enter")
+    page.wait_for_url(re.compile(r"/sok/\?q=CO-RESPONS$"))
+    assert results(page)[0] == "/beslut/run-245-2021/"
+
+
+def test_without_javascript_the_search_page_says_where_to_browse(browser: Browser,
+                                                                 base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}register/ar/2023/")
+        page.fill("#br-header-q", "samverkan")  # a plain form: works without JavaScript
+        page.press("#br-header-q", "Enter")
+        page.wait_for_url(re.compile(r"/sok/\?q=samverkan$"))
+        assert page.locator(".br-search__nojs").is_visible()
+        assert "Sökningen behöver JavaScript" in page.inner_text(".br-search__nojs")
+        page.get_by_role("link", name="registrets översikt").first.click()
+        page.wait_for_url(re.compile(r"/register/$"))
+        assert page.get_by_role("heading", name="Alla beslut").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_browser_normalises_diary_numbers_like_python(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}sok/")
+    got = page.evaluate(
+        """async ([url, queries]) => {
+            const engine = await import(url);
+            return queries.map(q => [q, engine.normaliseQuery(q),
+                                     engine.normaliseQuery(q, engine.KEY_PREFIX)]);
+        }""",
+        [f"{base_url}assets/beslutsregister/pagefind.js", [q for q, _, _ in NORMALISED]])
+    assert [tuple(row) for row in got] == NORMALISED
