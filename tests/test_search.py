@@ -29,27 +29,27 @@ from conftest import Site, case_text, copy_seeds, make_site
 
 # -- diary numbers: one table for Python and for the browser's copy (search-pagefind.js) ----
 
-#: (query as typed, normalised query, normalised with the key prefix "dnr")
+#: (query as typed, normalised query, normalised with the key suffix "dnr")
 NORMALISED: list[tuple[str, str, str]] = [
-    ("run 138/2024", "run1382024", "dnrrun1382024"),
-    ("RUN/0138/2024", "run1382024", "dnrrun1382024"),
-    ("RUN/138/2024", "run1382024", "dnrrun1382024"),
-    ("RUN 138 2024", "run1382024", "dnrrun1382024"),
-    ("  run-138-2024  ", "run1382024", "dnrrun1382024"),
-    ("Run.00138.2024", "run1382024", "dnrrun1382024"),
-    ("RUN138/2024", "run1382024", "dnrrun1382024"),
-    ("run_138_2024", "run1382024", "dnrrun1382024"),
-    ("138/2024", "1382024", "dnr1382024"),
-    ("0138 / 2024", "1382024", "dnr1382024"),
-    ("Dnr RUN/138/2024", "run1382024", "dnrrun1382024"),
-    ("diarienummer: RUN 138/2024", "run1382024", "dnrrun1382024"),
-    ("KS 2024/0017", "ks202417", "dnrks202417"),
-    ("RS 2023-00456", "rs2023456", "dnrrs2023456"),
-    ("RUN/0/2024", "run02024", "dnrrun02024"),
+    ("run 138/2024", "run1382024", "run1382024dnr"),
+    ("RUN/0138/2024", "run1382024", "run1382024dnr"),
+    ("RUN/138/2024", "run1382024", "run1382024dnr"),
+    ("RUN 138 2024", "run1382024", "run1382024dnr"),
+    ("  run-138-2024  ", "run1382024", "run1382024dnr"),
+    ("Run.00138.2024", "run1382024", "run1382024dnr"),
+    ("RUN138/2024", "run1382024", "run1382024dnr"),
+    ("run_138_2024", "run1382024", "run1382024dnr"),
+    ("138/2024", "1382024", "1382024dnr"),
+    ("0138 / 2024", "1382024", "1382024dnr"),
+    ("Dnr RUN/138/2024", "run1382024", "run1382024dnr"),
+    ("diarienummer: RUN 138/2024", "run1382024", "run1382024dnr"),
+    ("KS 2024/0017", "ks202417", "ks202417dnr"),
+    ("RS 2023-00456", "rs2023456", "rs2023456dnr"),
+    ("RUN/0/2024", "run02024", "run02024dnr"),
     ("beslut RUN/245/2021 CO-RESPONS", "beslut run2452021 CO-RESPONS",
-     "beslut dnrrun2452021 CO-RESPONS"),
-    ("RUN/138/2024 RUN/245/2021", "run1382024 run2452021", "dnrrun1382024 dnrrun2452021"),
-    ("ÅSA/12/2024", "åsa122024", "dnråsa122024"),
+     "beslut run2452021dnr CO-RESPONS"),
+    ("RUN/138/2024 RUN/245/2021", "run1382024 run2452021", "run1382024dnr run2452021dnr"),
+    ("ÅSA/12/2024", "åsa122024", "åsa122024dnr"),
     # not diary numbers: left as typed (white space collapsed)
     ("smart specialisering", "smart specialisering", "smart specialisering"),
     ("CO-RESPONS", "CO-RESPONS", "CO-RESPONS"),
@@ -62,24 +62,52 @@ NORMALISED: list[tuple[str, str, str]] = [
     ("138 2024", "138 2024", "138 2024"),
     # digits joined otherwise look like diary numbers; when the key finds nothing, the
     # browser searches the words as typed (search-pagefind.js)
-    ("2021-04-01", "202141", "dnr202141"),
+    ("2021-04-01", "202141", "202141dnr"),
 ]
 
 
-@pytest.mark.parametrize(("query", "plain", "prefixed"), NORMALISED)
-def test_normalise_query(query: str, plain: str, prefixed: str) -> None:
+@pytest.mark.parametrize(("query", "plain", "keyed"), NORMALISED)
+def test_normalise_query(query: str, plain: str, keyed: str) -> None:
     assert search.normalise_query(query) == plain
-    assert search.normalise_query(query, search.KEY_PREFIX) == prefixed
+    assert search.normalise_query(query, search.KEY_SUFFIX) == keyed
+
+
+#: (query, without stop words)
+STOP_WORDS: list[tuple[str, str]] = [
+    ("Förstudie: vätgas och energiomställning i Åre", "Förstudie: vätgas energiomställning Åre"),
+    ("Stärka samarbeten med regioner i EU utifrån smart specialisering",
+     "Stärka samarbeten regioner EU utifrån smart specialisering"),
+    ("OCH i PÅ", "OCH i PÅ"),  # nothing but stop words: as typed
+    ("för", "för"),
+    ("(och) kultur, i", "kultur,"),
+    ("beslut om bidrag", "beslut bidrag"),
+    ("att kunna söka medel", "kunna söka medel"),
+    ("år 2024", "år 2024"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("query", "kept"), STOP_WORDS)
+def test_without_stop_words(query: str, kept: str) -> None:
+    assert search.without_stop_words(query) == kept
+
+
+def test_the_browser_has_the_same_stop_words() -> None:
+    script = (Path(search.__file__).parent / "assets" / "search-pagefind.js").read_text("utf-8")
+    listed = re.search(r"STOP_WORDS = new Set\(\s*\((.*?)\)\.split", script, re.DOTALL)
+    assert listed is not None
+    words = "".join(re.findall(r'"([^"]*)"', listed[1])).split()
+    assert sorted(words) == sorted(search.STOP_WORDS)
 
 
 @pytest.mark.parametrize(
     ("diary_number", "keys"),
     [
-        ("RUN/138/2024", ("dnrrun1382024", "dnr1382024")),
-        ("RUN/0138/2024", ("dnrrun1382024", "dnr1382024")),
-        ("KS 2024/17", ("dnrks202417", "dnr202417")),
-        ("2024/0123", ("dnr2024123",)),
-        ("RUN/0/2024", ("dnrrun02024", "dnr02024")),
+        ("RUN/138/2024", ("run1382024dnr", "1382024dnr")),
+        ("RUN/0138/2024", ("run1382024dnr", "1382024dnr")),
+        ("KS 2024/17", ("ks202417dnr", "202417dnr")),
+        ("2024/0123", ("2024123dnr",)),
+        ("RUN/0/2024", ("run02024dnr", "02024dnr")),
     ],
 )
 def test_diary_keys(diary_number: str, keys: tuple[str, ...]) -> None:
@@ -88,7 +116,7 @@ def test_diary_keys(diary_number: str, keys: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("typed", ["run 138/2024", "RUN/0138/2024", "RUN 138 2024", "138/2024"])
 def test_a_loosely_typed_diary_number_meets_an_indexed_key(typed: str) -> None:
-    assert search.normalise_query(typed, search.KEY_PREFIX) in search.diary_keys(
+    assert search.normalise_query(typed, search.KEY_SUFFIX) in search.diary_keys(
         "RUN/138/2024")
 
 
@@ -127,7 +155,7 @@ def test_case_data_carries_metadata_filters_sort_and_keys() -> None:
         "data-pagefind-br-year": "2024",
         "data-pagefind-br-unit": "Samhällsutveckling",
         "data-pagefind-br-sort": "2024-02-23",
-        "data-pagefind-br-keys": "dnrrun1382024 dnr1382024",
+        "data-pagefind-br-keys": "run1382024dnr 1382024dnr",
     }
     assert [p["data-pagefind-br-programme"] for p in programmes] == [
         "REACT-EU", "Egen finansiering"]
@@ -293,9 +321,9 @@ def test_the_index_holds_exactly_the_public_case_pages(built: Site) -> None:
 
 @pytest.mark.parametrize("secret", [
     "kvantdator", "Kvantdator", "zebrafisk", "utkastenheten", "Utkastenheten",
-    "run-8-2024", "RUN/8/2024", "dnrrun82024",
+    "run-8-2024", "RUN/8/2024", "run82024dnr",
     "fjärrvärmeverk", "fjarrvarmeverk", "ångturbin", "angturbin",
-    "run-9-2024", "RUN/9/2024", "dnrrun92024",
+    "run-9-2024", "RUN/9/2024", "run92024dnr",
     MASKED, MASKED.lower(),
 ])
 def test_drafts_embargoes_and_masked_text_are_not_in_the_index(built: Site, secret: str) -> None:
@@ -304,7 +332,7 @@ def test_drafts_embargoes_and_masked_text_are_not_in_the_index(built: Site, secr
     assert [path for path, text in texts.items() if secret in text] == []
 
 
-@pytest.mark.parametrize("word", ["besöksnäring", "besoksnaring", "CO-RESPONS", "dnrrun72023"])
+@pytest.mark.parametrize("word", ["besöksnäring", "besoksnaring", "CO-RESPONS", "run72023dnr"])
 def test_published_words_are_in_the_index(built: Site, word: str) -> None:
     assert [p for p, text in pagefind_texts(built).items() if word in text]  # a control
 

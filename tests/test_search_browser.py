@@ -22,7 +22,13 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from beslutsregister.swedish import MONTHS
 from conftest import Site, case_text, make_site
-from test_search import DRAFT_TITLE, EMBARGO_TITLE, NORMALISED, write_mixed_register
+from test_search import (
+    DRAFT_TITLE,
+    EMBARGO_TITLE,
+    NORMALISED,
+    STOP_WORDS,
+    write_mixed_register,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -118,9 +124,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 _RESULTS_SHOWN = """() => {
   const message = document.querySelector(".pagefind-ui__message");
-  const found = message && message.textContent.match(/gav (inga|\\d+) träff/);
+  const found = message && message.textContent.match(/gav (inga|[\\d\\s]+) träff/);
   if (!found) return false;
-  const count = found[1] === "inga" ? 0 : Number(found[1]);
+  const count = found[1] === "inga" ? 0 : Number(found[1].replace(/\\s/g, ""));
   const links = document.querySelectorAll(".pagefind-ui__result-link").length;
   return links === Math.min(count, 10);
 }"""
@@ -137,9 +143,9 @@ def results(page: Page) -> list[str]:
 def result_count(page: Page) -> int:
     page.wait_for_function(_RESULTS_SHOWN, timeout=15_000)
     text = page.inner_text(".pagefind-ui__message")
-    found = re.search(r"gav (inga|\d+) träff", text)
+    found = re.search(r"gav (inga|[\d\s]+) träff", text)  # 1 435: a no-break space
     assert found is not None, text
-    return 0 if found[1] == "inga" else int(found[1])
+    return 0 if found[1] == "inga" else int(re.sub(r"\s", "", found[1]))
 
 
 def search_for(page: Page, base_url: str, query: str) -> list[str]:
@@ -236,6 +242,12 @@ def test_the_excerpt_shows_no_index_keys(page: Page, base_url: str) -> None:
 # -- facets and order ------------------------------------------------------------------------
 
 
+def show_facets(page: Page) -> None:
+    """Ask for the facets (their data is not part of a first search)."""
+    page.click("#br-facets")
+    page.wait_for_selector("details.pagefind-ui__filter-block")
+
+
 def facet_option(page: Page, facet: str, value: str) -> Any:
     block = page.locator("details.pagefind-ui__filter-block", has_text=facet)
     if block.get_attribute("open") is None:
@@ -251,6 +263,8 @@ def option_count(option: Any) -> int:
 
 def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -> None:
     search_for(page, base_url, "samverkan")
+    assert page.locator("details.pagefind-ui__filter-block").count() == 0  # not loaded yet
+    show_facets(page)
     everything = result_count(page)
     assert everything >= GENERATED
     y2023, y2022 = facet_option(page, "År", "2023"), facet_option(page, "År", "2022")
@@ -278,6 +292,7 @@ def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -
 
 def test_programme_facet_lists_programme_names(page: Page, base_url: str) -> None:
     search_for(page, base_url, "samverkan")
+    show_facets(page)
     option = facet_option(page, "Program", "REACT-EU")
     assert option_count(option) > 0
     option.locator("input").check()
@@ -337,13 +352,16 @@ def test_without_javascript_the_search_page_says_where_to_browse(browser: Browse
         context.close()
 
 
-def test_the_browser_normalises_diary_numbers_like_python(page: Page, base_url: str) -> None:
+def test_the_browser_normalises_queries_like_python(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}sok/")
-    got = page.evaluate(
-        """async ([url, queries]) => {
+    normalised, without = page.evaluate(
+        """async ([url, queries, stop]) => {
             const engine = await import(url);
-            return queries.map(q => [q, engine.normaliseQuery(q),
-                                     engine.normaliseQuery(q, engine.KEY_PREFIX)]);
+            return [queries.map(q => [q, engine.normaliseQuery(q),
+                                      engine.normaliseQuery(q, engine.KEY_SUFFIX)]),
+                    stop.map(q => [q, engine.withoutStopWords(q)])];
         }""",
-        [f"{base_url}assets/beslutsregister/pagefind.js", [q for q, _, _ in NORMALISED]])
-    assert [tuple(row) for row in got] == NORMALISED
+        [f"{base_url}assets/beslutsregister/pagefind.js", [q for q, _, _ in NORMALISED],
+         [q for q, _ in STOP_WORDS]])
+    assert [tuple(row) for row in normalised] == NORMALISED
+    assert [tuple(row) for row in without] == STOP_WORDS

@@ -73,9 +73,11 @@ FILTER_UNIT = "Enhet"
 SORT_DATE = "datum"
 META_DIARY = "diarienummer"
 META_DATE = "beslutsdatum"
-#: Prefix of the indexed diary-number keys: no Swedish word starts ``dnr`` + digits, so
-#: a search for ``dnr<key>`` matches the case itself and never a page that cites it.
-KEY_PREFIX = "dnr"
+#: Suffix of the indexed diary-number keys (``run1382024dnr``): no text has it after a
+#: number, so a search for ``<key>dnr`` finds the case itself and no page that cites it.
+#: A suffix, not a prefix, keeps the key beside the number in Pagefind's alphabetical
+#: index chunks: finding the case costs no download beyond the chunk of the number.
+KEY_SUFFIX = "dnr"
 #: The attribute holding the keys; Pagefind indexes it (``data-pagefind-index-attrs``).
 KEY_ATTRIBUTE = "data-pagefind-br-keys"
 #: Marks the indexed part of a case page. The sanitizer drops ``data-br-*`` from staff
@@ -113,17 +115,39 @@ def diary_keys(diary_number: str) -> tuple[str, ...]:
     key = diary_key(diary_number)
     numbers = re.sub(r"^[^\W\d_]+", "", key)
     keys = [key] if not numbers or numbers == key else [key, numbers]
-    return tuple(KEY_PREFIX + k for k in keys if k)
+    return tuple(k + KEY_SUFFIX for k in keys if k)
 
 
-def normalise_query(query: str, key_prefix: str = "") -> str:
-    """Replace each diary number in a query by its key (``key_prefix`` + :func:`diary_key`).
+def normalise_query(query: str, key_suffix: str = "") -> str:
+    """Replace each diary number in a query by its key (:func:`diary_key` + ``key_suffix``).
 
     ``run 138/2024`` -> ``run1382024``; other words stay as typed, runs of white space
     become one space. The browser does the same (``search-pagefind.js``).
     """
-    replaced = _DIARY_IN_QUERY.sub(lambda m: key_prefix + diary_key(m["number"]), query)
+    replaced = _DIARY_IN_QUERY.sub(lambda m: diary_key(m["number"]) + key_suffix, query)
     return " ".join(replaced.split())
+
+
+#: Swedish words too common to narrow a search. Each would load a large index chunk (it
+#: is on every page) and change no result, so the browser drops them from a query that
+#: has other words (``without_stop_words``; search-pagefind.js has the same list).
+STOP_WORDS = frozenset({
+    "alla", "att", "av", "blir", "de", "dem", "den", "denna", "det", "detta", "där", "efter",
+    "eller", "en", "ett", "från", "för", "genom", "har", "hos", "i", "inom", "inte", "kan",
+    "med", "mellan", "mot", "nu", "när", "och", "om", "på", "per", "samt", "sig", "sin",
+    "sina", "ska", "som", "så", "till", "under", "utan", "var", "vara", "vid", "är", "än",
+    "även", "över",
+})
+
+
+def without_stop_words(query: str) -> str:
+    """``Förstudie: vätgas och energi i Åre`` -> ``Förstudie: vätgas energi Åre``.
+
+    A query of nothing but stop words stays as it is.
+    """
+    words = query.split()
+    kept = [w for w in words if w.lower().strip(".,:;!?\"'()") not in STOP_WORDS]
+    return " ".join(kept if kept else words)
 
 
 # -- what a case page tells the index ------------------------------------------------------
@@ -258,9 +282,13 @@ def search_page_markdown(page_url: str, register_url: str, public_cases: int,
         '<p class="br-search__help">Sök på ord i besluten, projektets namn, enhet, '
         "handläggare, program eller diarienummer (till exempel <kbd>RUN/138/2024</kbd>). "
         f"Du kan också {browse}.</p>",
-        '<div class="br-search__sort" hidden><label for="br-sort">Sortera träffarna</label>'
+        # Shown by search.js. The facets' data grows with the register, so it is loaded
+        # when asked for, not with every first search.
+        '<div class="br-search__tools" hidden><button type="button" id="br-facets" '
+        'class="md-button">Avgränsa på år, program och enhet</button> '
+        '<span class="br-search__sort"><label for="br-sort">Sortera träffarna</label>'
         '<select id="br-sort"><option value="">Bäst matchning först</option>'
-        '<option value="datum">Senaste beslut först</option></select></div>',
+        '<option value="datum">Senaste beslut först</option></select></span></div>',
         '<div id="br-search-ui" class="br-search__ui"></div>',
         f'<link rel="stylesheet" href="{bundle}pagefind-ui.css">',
         f'<script src="{bundle}pagefind-ui.js"></script>',
