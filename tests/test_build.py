@@ -342,12 +342,20 @@ def test_case_pages_are_not_in_the_navigation(seed_site: Site) -> None:
     for url in ("", "register", "register/ar/2024", "beslut/run-138-2024"):
         page = open_page(seed_site, url)
         assert [h for h in nav_hrefs(page) if is_case_link(h)] == [], url
+    # The navigation is pruned (only its visible part is in each page): from the start
+    # page each overview section is one link; inside a section, all its pages are listed.
     start = open_page(seed_site, "")
-    resolved = {posixpath.normpath(h) for h in nav_hrefs(start) if not h.startswith("#")}
-    assert {"register", "register/ar/2024", "register/ar/2021", "register/program/react-eu",
-            "register/enhet/samhallsutveckling"} <= resolved
-    titles = [text for _, text in start.nav_links]
-    assert "Alla beslut" in titles and "Beslut 2024" in titles and "REACT-EU" in titles
+    assert "register" in {posixpath.normpath(h) for h in nav_hrefs(start)}
+    register = open_page(seed_site, "register")
+    resolved = {posixpath.normpath(posixpath.join("register", h)) for h in nav_hrefs(register)
+                if not h.startswith("#")}
+    assert {"register", "register/ar/2024", "register/program/tillvaxtverket-s3",
+            "register/enhet/naringsliv-och-samhallsbyggnad"} <= resolved
+    assert {"År", "Program", "Enheter"} <= {text for _, text in register.nav_links}
+    year = open_page(seed_site, "register/ar/2024")
+    assert {"Beslut 2024", "Beslut 2021"} <= {text for _, text in year.nav_links}
+    programme = open_page(seed_site, "register/program/react-eu")
+    assert {"REACT-EU", "Egen finansiering"} <= {text for _, text in programme.nav_links}
 
 
 def test_every_page_is_swedish(seed_site: Site) -> None:
@@ -506,11 +514,13 @@ def test_lists_escape_titles(mixed_site: Site) -> None:
 
 
 def test_navigation_escapes_titles(mixed_site: Site) -> None:
-    page = open_page(mixed_site, "")
-    titles = [text for _, text in page.nav_links]
-    assert "Enhet <Öst> & Väst" in titles and "Program <B> & C" in titles  # as text...
-    assert "Enhet &lt;Öst&gt; &amp; Väst" in page.html  # ...because escaped in the HTML
-    assert [h for h in nav_hrefs(page) if is_case_link(h)] == []
+    # The navigation is pruned: a section's titles are in the pages of that section.
+    unit = open_page(mixed_site, "register/enhet/enhet-ost-vast")
+    programme = open_page(mixed_site, "register/program/program-x")
+    assert "Enhet <Öst> & Väst" in [text for _, text in unit.nav_links]  # as text...
+    assert "Program <B> & C" in [text for _, text in programme.nav_links]
+    assert "Enhet &lt;Öst&gt; &amp; Väst" in unit.html  # ...because escaped in the HTML
+    assert [h for h in nav_hrefs(unit) if is_case_link(h)] == []
 
 
 @pytest.mark.parametrize("raw", ["<Norr>", "<script>alert", "<Öst>", "<B>", "&amp;lt;"])

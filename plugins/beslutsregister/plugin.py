@@ -78,12 +78,26 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError("beslutsregister: option 'feed_size': "
                               f"{self.config.feed_size} is too small; expected 1 or more")
         config.extra_css.append(STYLESHEET)
+        self._prune_navigation(config)
         config.extra_css.append(search.STYLESHEET)
         if "material/search" in config.plugins or "search" in config.plugins:
             log.info("beslutsregister: the register has its own search (Pagefind); the "
                      "'search' plugin in mkdocs.yml also publishes all text of all pages "
                      "as one download, and can go")
         return config
+
+    @staticmethod
+    def _prune_navigation(config: MkDocsConfig) -> None:
+        """Render only the visible part of the navigation on each page (Material feature).
+
+        Every page embeds the navigation; with years, programmes and units in it, the
+        full tree was half of each case page's bytes (32 KB -> 21 KB per page, measured
+        on a generated register). ``navigation.expand`` asks for the opposite: respected.
+        """
+        features = config.theme.get("features")
+        if config.theme.name == "material" and isinstance(features, list) and not (
+                {"navigation.prune", "navigation.expand"} & set(features)):
+            features.append("navigation.prune")
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:
