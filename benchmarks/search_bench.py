@@ -71,6 +71,7 @@ class Transfer:
     data_gz: int = 0
     code_gz: int = 0
     seconds: float = 0.0
+    facets_gz: int = 0  # loaded afterwards, when the reader asks for facets
     loaded: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -147,17 +148,23 @@ def serve(root: Path) -> Iterator[str]:
         server.server_close()
 
 
-RESULTS_SHOWN = """() => {
+RESULTS_SHOWN = """(term) => {
   const message = document.querySelector(".pagefind-ui__message");
-  const found = message && message.textContent.match(/gav (inga|[\\d\\s]+) träff/);
+  if (!message || !message.textContent.startsWith(term)) return false;  // not a half-typed one
+  const found = message.textContent.match(/gav (inga|[\\d\\s]+) träff/);
   if (!found) return false;
   const count = found[1] === "inga" ? 0 : Number(found[1].replace(/\\s/g, ""));
   return document.querySelectorAll(".pagefind-ui__result-link").length === Math.min(count, 10);
 }"""
 
 
-def first_search(browser: Any, base: str, site: Path, query: str) -> Transfer:
-    """Open the search page with ``query`` in a fresh context; list what the search loads."""
+def first_search(browser: Any, base: str, site: Path, query: str, typed: bool = False
+                 ) -> Transfer:
+    """Open the search page with ``query`` in a fresh context; list what the search loads.
+
+    ``typed``: open the empty search page and type the query at 150 ms per key, as on a
+    phone (the UI searches whenever typing pauses for 300 ms).
+    """
     context = browser.new_context()
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
     context.route(re.compile(r"/search/search_index\.json$"), lambda route: route.abort())
@@ -165,16 +172,29 @@ def first_search(browser: Any, base: str, site: Path, query: str) -> Transfer:
     paths: list[str] = []
     page.on("requestfinished", lambda request: paths.append(unquote(urlsplit(request.url).path)))
     start = time.perf_counter()
-    page.goto(f"{base}sok/?q={quote(query)}")
-    page.wait_for_function(RESULTS_SHOWN, timeout=120_000)
+    if typed:
+        page.goto(f"{base}sok/")
+        page.locator(".pagefind-ui__search-input").press_sequentially(query, delay=150)
+    else:
+        page.goto(f"{base}sok/?q={quote(query)}")
+    page.wait_for_function(RESULTS_SHOWN, arg=query, timeout=120_000)
     page.wait_for_load_state("networkidle")
     seconds = time.perf_counter() - start
     message = page.inner_text(".pagefind-ui__message")
     found = re.search(r"gav (inga|[\d\s]+) träff", message)  # 1 435: a no-break space
     hits = 0 if not found or found[1] == "inga" else int(re.sub(r"\s", "", found[1]))
-    transfer = Transfer(query, hits, seconds=seconds)
+    transfer = Transfer(f"{query} (typed)" if typed else query, hits, seconds=seconds)
+    first = len(paths)
+    if hits:
+        # (Material's own search, built beside ours here, opens on ?q= and covers the page)
+        page.evaluate("document.getElementById('br-facets').click()")
+        page.wait_for_selector("details.pagefind-ui__filter-block", timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        for path in dict.fromkeys(paths[first:]):
+            if path.startswith(f"/{search.BUNDLE_DIR}/") and path not in paths[:first]:
+                transfer.facets_gz += gz_size(site / path.lstrip("/"))
     context.close()
-    for path in dict.fromkeys(paths):
+    for path in dict.fromkeys(paths[:first]):
         if not (path.startswith(f"/{search.BUNDLE_DIR}/")
                 or path.startswith(f"/{search.ASSETS_DIR}/")):
             continue
@@ -203,7 +223,7 @@ def queries(project: Path, n: int) -> list[str]:
     return ["kompetensförsörjning", project_name, f"{prefix.lower()} {serial}/{year}"]
 
 
-def bench(n: int, work: Path, seed: int, reuse: bool) -> SizeResult:
+def bench(n: int, work: Path, seed: int, reuse: bool, typed: bool) -> SizeResult:
     project = work / f"n{n}"
     site = project / "site"
     if not (reuse and (site / "pagefind" / "pagefind-entry.json").is_file()):
@@ -228,6 +248,9 @@ def bench(n: int, work: Path, seed: int, reuse: bool) -> SizeResult:
         try:
             for query in queries(project, n):
                 transfers.append(first_search(browser, base, site, query))
+            if typed:
+                for query in queries(project, n):
+                    transfers.append(first_search(browser, base, site, query, typed=True))
         finally:
             browser.close()
     return SizeResult(
@@ -249,12 +272,12 @@ def mb(value: float) -> str:
 def report(results: list[SizeResult]) -> None:
     print("\nFirst search (files the browser loaded; gzip as a web server would send them)")
     print(f"{'N':>7}  {'query':<44} {'hits':>6} {'files':>5} {'data':>9} {'code':>8} "
-          f"{'total gz':>9} {'total raw':>10}")
+          f"{'total gz':>9} {'total raw':>10} {'+facets':>8}")
     for r in results:
         for t in r.transfers:
             print(f"{r.n:>7}  {t.query[:44]:<44} {t.results:>6} {t.files:>5} "
                   f"{kb(t.data_gz):>9} {kb(t.code_gz):>8} {kb(t.total_gz):>9} "
-                  f"{kb(t.total_raw):>10}")
+                  f"{kb(t.total_raw):>10} {kb(t.facets_gz):>8}")
     print("\nIndex size and Material's single index on the same register")
     print(f"{'N':>7}  {'Pagefind bundle':>16} {'files':>7} {'of it index':>12} "
           f"{'Pagefind time':>14}  {'Material raw':>13} {'Material gz':>12} "
@@ -284,6 +307,8 @@ def main() -> int:
                         help="where the registers are generated and built")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse registers already built in --work")
+    parser.add_argument("--typed", action="store_true",
+                        help="also type each query key by key, as a reader would")
     args = parser.parse_args()
     if not Path(CHROMIUM).is_file():
         print(f"needs Debian's chromium at {CHROMIUM}", file=sys.stderr)
@@ -291,7 +316,7 @@ def main() -> int:
     results = []
     for n in args.sizes:
         print(f"{n} decisions", flush=True)
-        results.append(bench(n, args.work, args.seed, args.reuse))
+        results.append(bench(n, args.work, args.seed, args.reuse, args.typed))
     report(results)
     OUT.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

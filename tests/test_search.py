@@ -82,6 +82,9 @@ STOP_WORDS: list[tuple[str, str]] = [
     ("(och) kultur, i", "kultur,"),
     ("beslut om bidrag", "beslut bidrag"),
     ("att kunna söka medel", "kunna söka medel"),
+    ("Förstudie: v", "Förstudie:"),  # half typed
+    ("v", "v"),
+    ("S3 i 2024 a 7", "S3 2024 7"),
     ("år 2024", "år 2024"),
     ("", ""),
 ]

@@ -246,6 +246,7 @@ def show_facets(page: Page) -> None:
     """Ask for the facets (their data is not part of a first search)."""
     page.click("#br-facets")
     page.wait_for_selector("details.pagefind-ui__filter-block")
+    assert not page.locator("#br-facets").is_visible()
 
 
 def facet_option(page: Page, facet: str, value: str) -> Any:
@@ -344,6 +345,7 @@ def test_without_javascript_the_search_page_says_where_to_browse(browser: Browse
         page.press("#br-header-q", "Enter")
         page.wait_for_url(re.compile(r"/sok/\?q=samverkan$"))
         assert page.locator(".br-search__nojs").is_visible()
+        assert not page.locator(".br-search__tools").is_visible()  # they need the script
         assert "Sökningen behöver JavaScript" in page.inner_text(".br-search__nojs")
         page.get_by_role("link", name="registrets översikt").first.click()
         page.wait_for_url(re.compile(r"/register/$"))

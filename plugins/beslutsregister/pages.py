@@ -208,6 +208,9 @@ class PageBuilder:
         banner = status_banner(case, self.today)
         if banner:
             doc.html(f'<p class="br-banner" role="status">{banner}</p>')
+        programmes = [self.register.programmes[p].name if p in self.register.programmes else p
+                      for p in case.programme_ids]
+        doc.html(search.case_data(case, programmes))  # what the search index needs to know
         doc.html(self._facts_table(case, src))
         body = mask_text(case.body).strip()
         if body:
@@ -215,9 +218,6 @@ class PageBuilder:
         if case.funding:
             doc.markdown("## Finansiering")
             doc.html(self._funding_table(case, src))
-        programmes = [self.register.programmes[p].name if p in self.register.programmes else p
-                      for p in case.programme_ids]
-        doc.html(search.case_data(case, programmes))  # what the search index needs to know
         return doc.spec(src, case.title)
 
     def _facts_table(self, case: Case, src: str) -> str:

@@ -143,11 +143,18 @@ STOP_WORDS = frozenset({
 def without_stop_words(query: str) -> str:
     """``Förstudie: vätgas och energi i Åre`` -> ``Förstudie: vätgas energi Åre``.
 
-    A query of nothing but stop words stays as it is.
+    Single letters go too (``Förstudie: v``, half typed, would load every word on v).
+    A query of nothing else stays as it is.
     """
     words = query.split()
-    kept = [w for w in words if w.lower().strip(".,:;!?\"'()") not in STOP_WORDS]
+    kept = [w for w in words if _narrows(w.lower().strip(".,:;!?\"'()"))]
     return " ".join(kept if kept else words)
+
+
+def _narrows(word: str) -> bool:
+    if word.isascii() and word.isdigit():
+        return True
+    return len(word) > 1 and word not in STOP_WORDS
 
 
 # -- what a case page tells the index ------------------------------------------------------

@@ -17,7 +17,8 @@
  *    were chosen;
  *  - results sort by decision date, newest first, when the reader chooses (`setSort`);
  *  - `filters` stays empty until the reader asks for facets (`loadFacets`): their data
- *    grows with the register, and a first search should not have to carry it.
+ *    grows with the register, and a first search should not have to carry it;
+ *  - `preload` does nothing (see there).
  */
 import * as pagefind from "../../pagefind/pagefind.js";
 
@@ -61,10 +62,13 @@ export function normaliseQuery(query, keySuffix = "") {
   return replaced.split(/\s+/).filter(Boolean).join(" ");
 }
 
-/** The query without stop words, unless nothing else is left. */
+/** The query without stop words and single letters, unless nothing else is left. */
 export function withoutStopWords(query) {
   const words = String(query ?? "").split(/\s+/).filter(Boolean);
-  const kept = words.filter((w) => !STOP_WORDS.has(w.toLowerCase().replace(PUNCTUATION, "")));
+  const kept = words.filter((w) => {
+    const bare = w.toLowerCase().replace(PUNCTUATION, "");
+    return (bare.length > 1 && !STOP_WORDS.has(bare)) || /^[0-9]+$/.test(bare);
+  });
   return (kept.length ? kept : words).join(" ");
 }
 
@@ -169,7 +173,9 @@ export async function search(term, options = {}) {
   const exact = await pagefind.search(keys, searchOptions(filters));
   const own = [];
   for (const result of (exact?.results || []).slice(0, 5)) {
-    if (sameCase((await result.data()).meta, numbers)) own.push(result);
+    // Shorter-word answers are all or nothing: the first tells which this is.
+    if (!sameCase((await result.data()).meta, numbers)) break;
+    own.push(result);
   }
   // Then the pages that mention it, if Pagefind found the number itself and not a
   // shorter word: the first of them must contain it.
@@ -192,7 +198,7 @@ export async function search(term, options = {}) {
   return rest;
 }
 
-export async function preload(term, options = {}) {
-  const query = withoutStopWords(normaliseQuery(term));
-  return pagefind.preload(query, searchOptions(options.filters));
-}
+/* Pagefind's UI preloads the index for every keystroke; on a phone that is a download
+ * per letter (the chunks of "f", "fö", "för"...). The search after the typing pause
+ * loads what it needs. */
+export async function preload() {}
