@@ -29,7 +29,6 @@ from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
-from .search_index import BackgroundIndexer
 from .site import CasePageMemo, RegisterSite
 from .validation import CaseRules
 
@@ -56,8 +55,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.keeper: PreviewOutputKeeper | None = None
         self.memo = CasePageMemo()
         self.search_pages: list[str] = []  # public case pages, to index after the build
-        self.indexed: frozenset[str] = frozenset()
-        self.indexer: BackgroundIndexer | None = None
         self.search_url = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -138,12 +135,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         """The search page and its scripts; the index itself is built after the site."""
         assert self.site is not None
         self.search_pages = search.public_case_pages(self.site)
-        if not self.preview and self.search_pages:  # a preview has no search index
-            self.indexed = frozenset(self.search_pages)
-            try:
-                self.indexer = BackgroundIndexer()
-            except search.SearchIndexError as exc:
-                raise PluginError(f"beslutsregister: search index: {exc}") from None
         urls = self.site.urls
         self.search_url = urls.url(search.SEARCH_PAGE)
         markdown = search.search_page_markdown(self.search_url, urls.url(urls.start()),
@@ -238,25 +229,16 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.site is not None and self.site.feed_url:  # feed readers find the feed
             head.append('<link rel="alternate" type="application/atom+xml" '
                         f'title="Senaste besluten" href="{escape(self.site.feed_url)}">')
-        output = output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
-        if self.indexer is not None and page.file.dest_uri in self.indexed:
-            self.indexer.add("/" + page.url, output)  # indexed on the other core meanwhile
-        return output
+        return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
-        if self.indexer is not None:
-            indexer, self.indexer = self.indexer, None
+        if self.site is not None and not self.preview:  # a preview has no search index
             try:
-                index = indexer.write(Path(config.site_dir))
+                index = search.build_index(Path(config.site_dir), self.search_pages)
             except search.SearchIndexError as exc:
                 raise PluginError(f"beslutsregister: search index: {exc}") from None
             log.info(f"beslutsregister: search index of {index.pages} pages, "
                      f"{index.files} files, {index.bytes / 1e6:.1f} MB")
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.indexer is not None:
-            self.indexer.close()
-            self.indexer = None
