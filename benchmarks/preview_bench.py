@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate_register  # noqa: E402
+from generate import generate_register
 
 GOAL_SECONDS = 2.0
 

@@ -112,3 +112,15 @@ def test_open_data_is_linked_and_the_feed_discoverable(gated: Site) -> None:
                  'href="https://register.example.se/register/senaste.xml">')
     assert feed_link in gated.page("beslut/run-903-2024")
     assert feed_link in (gated.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_staff_text_cannot_add_search_data(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "forged", today=TODAY)
+    body = ('## Beslut\n\n<span data-pagefind-filter="Program:Förfalskat" '
+            'data-pagefind-meta="title:Falsk">Text</span>\n')
+    site.write_case("x.md", case_text(body=body))
+    site.built()
+    page = site.page("beslut/run-1-2024")
+    assert "Text" in page
+    assert "Förfalskat" not in page and "title:Falsk" not in page
+    assert 'data-pagefind-filter="Program' in page  # the register's own facet data stays

@@ -212,12 +212,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        html = fill_blocks(html, spec.blocks)
-        # Case bodies are staff Markdown, which passes raw HTML: sanitize the whole page.
-        # A case page's content is what the search index holds (only public ones are).
         if spec.nav_group is not None:
-            return html
-        return search.searchable(sanitize_html(html), escape(spec.title))
+            return fill_blocks(html, spec.blocks)
+        # Case bodies are staff Markdown, which passes raw HTML: sanitize, then add the
+        # register's own (escaped) blocks, then mark the content for the search index.
+        html = fill_blocks(sanitize_html(html), spec.blocks)
+        return search.searchable(html, escape(spec.title))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page

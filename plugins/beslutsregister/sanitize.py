@@ -3,8 +3,9 @@
 Case bodies are Markdown written by staff, and Markdown passes raw HTML through; a body
 must never carry ``<script>``, ``on*=`` handlers or ``javascript:`` links to the public.
 An allow-list sanitizer is the only robust way to say that: it keeps what the register's
-pages need (tables with ``scope``, headings with ids, ``<time>``, the search data
-attributes) and drops everything else.
+pages need (tables with ``scope``, headings with ids, ``<time>``) and drops everything
+else, including ``data-pagefind-*`` attributes: staff text must not add search facets or
+result metadata. The register's own blocks, search data included, go in afterwards.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "time": {"datetime"},
     "ol": {"start"},
+    # The placeholder of a pre-rendered block (pages.BLOCK_PLACEHOLDER), filled in after
+    # sanitizing: the register's own blocks are escaped HTML and carry the search data.
+    "div": {"data-br-block"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -35,7 +39,6 @@ _OPTIONS: dict[str, Any] = {
     "tags": ALLOWED_TAGS,
     "attributes": ALLOWED_ATTRIBUTES,
     "url_schemes": URL_SCHEMES,
-    "generic_attribute_prefixes": {"data-pagefind-"},
     "link_rel": None,
     "strip_comments": True,
 }
