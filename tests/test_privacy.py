@@ -192,7 +192,8 @@ def test_mask_in_front_matter_does_not_hide_a_number() -> None:
 def test_unclosed_mask_is_reported_and_its_text_still_scanned() -> None:
     pnr = dashed(valid("640823"))
     assert messages(FRONT, f"\n[[maskera: {pnr}\n") == [
-        "cases/x.md:6: '[[maskera' is not closed; expected ']]' after the text to hide",
+        "cases/x.md:6: '[[maskera' is not closed, or holds '[['; expected "
+        "']]' after the text to hide, and no brackets inside it",
         "cases/x.md:6: contains a personal identity number (640823-****); expected no personal "
         "identity or coordination numbers: remove it or mask it with [[maskera: ...]]",
     ]

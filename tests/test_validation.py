@@ -345,7 +345,8 @@ BAD_INPUT = [
         id="personnummer-in-front-matter"),
     pytest.param(
         {"x.md": edit(("Beslutet fattas.", "Sökande [[maskera: Anna Andersson beviljas."))},
-        ["cases/x.md:28: '[[maskera' is not closed; expected ']]' after the text to hide"],
+        ["cases/x.md:28: '[[maskera' is not closed, or holds '[['; expected "
+        "']]' after the text to hide, and no brackets inside it"],
         id="unclosed-mask"),
     pytest.param(
         {"x.md": edit(("title: Ett beslut", 'title: "Bidrag till [[maskera: Anna]]"'))},

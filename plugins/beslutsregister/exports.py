@@ -65,6 +65,13 @@ def to_json(register: Register, url_of: dict[str, str]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
 
 
+def _cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a ``'``."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(register: Register, url_of: dict[str, str]) -> str:
     """Semicolon-separated with a byte-order mark: what Swedish Excel opens correctly."""
     out = io.StringIO()
@@ -73,12 +80,12 @@ def to_csv(register: Register, url_of: dict[str, str]) -> str:
     writer.writerow(CSV_COLUMNS)
     for case in register.cases:
         officer = public_officer(case)
-        writer.writerow([
+        writer.writerow([_cell(value) for value in (
             case.diary_number, case.date.isoformat(), case.title, case.unit,
             officer.name if officer else "", case.decided_by.name, case.decided_by.role or "",
             case.project.name if case.project else "",
             "|".join(case.programme_ids), case.total_sek, url_of[case.slug],
-        ])
+        )])
     return out.getvalue()
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Case, Problem, Programme
-from .privacy import check_case_text
-from .validation import CaseRules, read_case, read_programmes, slugify
+from .privacy import check_case_text, protected_officer_problems
+from .validation import CaseRules, read_case, read_programmes, unit_slug
 from .yamlsource import FrontMatterDocument, YamlError, parse_yaml, split_front_matter
 
 PROGRAMMES_FILE = "programmes.yml"
@@ -99,7 +99,11 @@ def load_register(
 
 
 def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, list[Problem]]:
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except OSError as exc:  # a broken link, or a file an editor is replacing right now
+        return None, [Problem(source, 1, None, f"cannot be read ({exc.strerror}); expected "
+                              "a readable case file")]
     signature = (stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(str(path))
     if cached is not None and cached[0] == signature and cached[1] == rules:
@@ -116,13 +120,19 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, 
             case, problems = read_case(document, source, rules)
             front_matter = "".join(text.splitlines(keepends=True)[: document.body_line - 1])
             problems += check_case_text(source, front_matter, document.body, document.body_line)
+            if case is not None:
+                problems += protected_officer_problems(case, document.body_line)
             outcome = (None if problems else case, problems)
     _CACHE[str(path)] = (signature, rules, outcome)
     return outcome
 
 
 def _read_text(path: Path, source: str) -> tuple[str, Problem | None]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", Problem(source, 1, None, f"cannot be read ({exc.strerror}); expected a "
+                           "readable file")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -163,7 +173,7 @@ def _unit_spellings(cases: list[Case]) -> list[Problem]:
     first_by_slug: dict[str, Case] = {}
     problems = []
     for case in cases:
-        first = first_by_slug.setdefault(slugify(case.unit), case)
+        first = first_by_slug.setdefault(unit_slug(case.unit), case)
         if first.unit != case.unit:
             problems.append(Problem(
                 case.source, case.field_lines.get("unit", 1), "unit",

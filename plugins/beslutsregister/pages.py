@@ -22,7 +22,7 @@ from .model import Case, Visibility
 from .preview_cache import fingerprint
 from .privacy import mask_text, public_officer
 from .swedish import count_decisions, format_date, format_sek
-from .validation import slugify
+from .validation import unit_slug
 
 REGISTER_DIR = "register"
 CASES_DIR = "beslut"
@@ -110,7 +110,7 @@ class Urls:
     @staticmethod
     def unit_slug(unit: str) -> str:
         """A unit's slug; loading guarantees that no two units share one."""
-        return slugify(unit) or "enhet"
+        return unit_slug(unit)
 
     def url(self, src_uri: str) -> str:
         """The published URL path of a source file (as MkDocs computes it)."""

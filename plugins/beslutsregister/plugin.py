@@ -60,6 +60,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with on_startup across `serve` rebuilds, so caches live.
         self.preview = command == "serve"
+        if dirty and not self.preview:
+            # MkDocs would keep the pages of cases since made drafts, embargoed or deleted.
+            raise PluginError("beslutsregister: a public build cannot be --dirty: it could "
+                              "keep pages that must no longer be published; build without it")
         if self.preview:
             self.keeper = PreviewOutputKeeper((CASES_DIR, REGISTER_DIR))
 
@@ -74,6 +78,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError(f"beslutsregister: option 'today': {exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
+        if self.cases_dir.resolve().is_relative_to(Path(config.docs_dir).resolve()):
+            raise PluginError(f"beslutsregister: option 'cases_dir': {self.config.cases_dir} is "
+                              "inside docs_dir, so MkDocs would publish the raw case files "
+                              "(drafts and masked text too); expected a folder outside it")
         if self.config.feed_size < 1:
             raise PluginError("beslutsregister: option 'feed_size': "
                               f"{self.config.feed_size} is too small; expected 1 or more")

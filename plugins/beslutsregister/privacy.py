@@ -30,7 +30,9 @@ _MASK_OPEN = re.compile(r"\[\[\s*maskera", re.IGNORECASE)
 
 #: Candidate identity numbers: YYMMDD or YYYYMMDD, optional - or +, then four digits.
 #: (Anchored on a run of digits so the scan of a long body stays fast.)
-_CANDIDATE = re.compile(r"(?<!\d)(\d{6}(?:\d{2})?)([-+]?)(\d{4})(?!\d)")
+#: Separators: - and + as the Tax Agency writes them, and what word processors and
+#: hands make of them (en and em dashes, minus, a space).
+_CANDIDATE = re.compile(r"(?<!\d)(\d{6}(?:\d{2})?)([-+\u2010-\u2015\u2212 ]?)(\d{4})(?!\d)")
 
 
 def mask_marker(chapter: int, section: int) -> str:
@@ -48,13 +50,21 @@ def mask_text(text: str) -> str:
 
 
 def unclosed_mask_lines(text: str) -> list[int]:
-    """Lines (1-based within ``text``) where ``[[maskera`` opens but no ``]]`` closes it.
+    """Lines (1-based within ``text``) where ``[[maskera`` opens but no ``]]`` closes it,
+    or where a mask holds ``[[`` (its first ``]]`` would end it early and publish the rest).
 
     An unclosed mask must fail: publishing the text staff meant to hide is the one
     mistake this feature exists to prevent.
     """
+    nested = [text.count("\n", 0, m.start()) + 1 for m in MASK.finditer(text) if "[[" in m[3]]
     masked = MASK.sub(lambda m: " " * len(m[0]), text)
-    return [masked.count("\n", 0, m.start()) + 1 for m in _MASK_OPEN.finditer(masked)]
+    unclosed = [masked.count("\n", 0, m.start()) + 1 for m in _MASK_OPEN.finditer(masked)]
+    return sorted(nested + unclosed)
+
+
+def opens_mask(text: str) -> bool:
+    """Whether ``text`` contains the start of a mask, in any letter case and spacing."""
+    return _MASK_OPEN.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,8 @@ def check_case_text(source: str, front_matter: str, body: str, body_line: int) -
     exempt: hiding a number is exactly what masking is for.
     """
     problems = [
-        Problem(source, line, None, "'[[maskera' is not closed; expected ']]' after the "
-                "text to hide")
+        Problem(source, line, None, "'[[maskera' is not closed, or holds '[['; expected "
+                "']]' after the text to hide, and no brackets inside it")
         for line in (body_line - 1 + n for n in unclosed_mask_lines(body))
     ]
     scans = ((front_matter, 1), (mask_text(body), body_line))
@@ -130,4 +140,20 @@ def check_case_text(source: str, front_matter: str, body: str, body_line: int) -
                 "identity or coordination numbers: remove it or mask it with "
                 "[[maskera: ...]]",
             ))
+    return problems
+
+
+def protected_officer_problems(case: Case, body_line: int) -> list[Problem]:
+    """A protected officer's name or contact in the published text is a leak."""
+    if not case.officer.protected:
+        return []
+    text = mask_text(case.body).casefold()
+    problems = []
+    for what, value in (("name", case.officer.name), ("email", case.officer.email),
+                        ("phone", case.officer.phone)):
+        if value and value.casefold() in text:
+            line = body_line + text.count("\n", 0, text.index(value.casefold()))
+            problems.append(Problem(
+                case.source, line, None, f"names the protected officer's {what}; expected "
+                "the text without it (mask it with [[maskera: ...]] or remove it)"))
     return problems

@@ -34,7 +34,10 @@ INVISIBLE_CHARACTERS: dict[str, str] = {
 }
 
 
-_INVISIBLE = re.compile("[" + "".join(INVISIBLE_CHARACTERS) + "]")
+#: Refused as well: control characters (YAML escapes such as "\x01" can write them),
+#: which break the feed's XML and mean nothing on a page. Tab and newlines are text.
+_CONTROL = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
+_INVISIBLE = re.compile("[" + re.escape("".join(INVISIBLE_CHARACTERS) + _CONTROL) + "]")
 
 
 def find_invisible(text: str) -> str | None:
@@ -43,7 +46,7 @@ def find_invisible(text: str) -> str | None:
     if match is None:
         return None
     char = match[0]
-    return f"U+{ord(char):04X} {INVISIBLE_CHARACTERS[char]}"
+    return f"U+{ord(char):04X} {INVISIBLE_CHARACTERS.get(char, 'CONTROL CHARACTER')}"
 
 
 def normalise(text: str) -> str:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import TypeVar
 
 from .model import Case, DecisionMaker, Funding, Officer, Problem, Programme, Project
+from .privacy import opens_mask
 from .texthygiene import find_invisible, normalise
 from .yamlsource import FrontMatterDocument, Node
 
@@ -59,6 +60,11 @@ def slugify(diary_number: str) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", diary_number).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def unit_slug(unit: str) -> str:
+    """The address slug of a unit (``Näringsliv`` -> ``naringsliv``)."""
+    return slugify(unit) or "enhet"
 
 
 def suggest(word: str, choices: Collection[str]) -> str:
@@ -131,7 +137,7 @@ class FieldReader:
             self.problem(node.line, field, "is empty; expected text")
             return None
         # Masks apply to the body only: in front matter the text would be published.
-        if "[[maskera" in value.lower():
+        if opens_mask(value):
             self.problem(node.line, field, "contains '[[maskera', which works only in the text "
                          "below the front matter; expected the field without hidden text")
             return None
@@ -212,6 +218,11 @@ def read_case(document: FrontMatterDocument, source: str, rules: CaseRules) -> t
     top = 1
     diary_number = reader.required(fields, "diary_number", "", top, reader.text,
                                    f"a diary number, {rules.diary_description}")
+    if diary_number is not None and not slugify(diary_number):
+        reader.problem(fields["diary_number"][0], "diary_number",
+                       f"'{diary_number}' has no letters or digits to make its address from; "
+                       f"expected {rules.diary_description}")
+        diary_number = None
     if diary_number is not None and not re.fullmatch(rules.diary_pattern, diary_number):
         reader.problem(fields["diary_number"][0], "diary_number",
                        f"'{diary_number}' does not match the diary-number pattern; "
