@@ -196,16 +196,20 @@ def bench_size(n: int, seed: int, work: Path, repeat: int, keep: bool) -> dict[s
     results: dict[str, Build] = {}
     for kind, project, case_dir in (("register", register, "beslut"),
                                     ("plain", plain, "cases")):
-        runs = [run_build(project, kind, n, case_dir) for _ in range(repeat)]
-        best = min(runs, key=lambda b: b.seconds)
-        best.peak_rss_mb = max(b.peak_rss_mb for b in runs)
-        best.mkdocs_peak_rss_mb = max(b.mkdocs_peak_rss_mb for b in runs)
+        runs = []
+        for _ in range(repeat):
+            build = run_build(project, kind, n, case_dir)
+            runs.append(build)
+            index = f", of which search index {build.index_seconds:.1f} s" \
+                if build.index_seconds is not None else ""
+            print(f"  {kind:8} {build.seconds:8.1f} s wall{index}, {build.cpu_seconds:.1f} s "
+                  f"CPU, peak {build.peak_rss_mb:.0f} MB (MkDocs process "
+                  f"{build.mkdocs_peak_rss_mb:.0f} MB)  rc={build.returncode}", flush=True)
+        ok = [b for b in runs if b.returncode == 0] or runs  # a failed build is no figure
+        best = min(ok, key=lambda b: b.seconds)
+        best.peak_rss_mb = max(b.peak_rss_mb for b in ok)
+        best.mkdocs_peak_rss_mb = max(b.mkdocs_peak_rss_mb for b in ok)
         results[kind] = best
-        index = f", of which search index {best.index_seconds:.1f} s" \
-            if best.index_seconds is not None else ""
-        print(f"  {kind:8} {best.seconds:8.1f} s wall{index}, {best.cpu_seconds:.1f} s CPU, "
-              f"peak {best.peak_rss_mb:.0f} MB (MkDocs process {best.mkdocs_peak_rss_mb:.0f} MB)"
-              f"  rc={best.returncode}", flush=True)
     if not keep:
         shutil.rmtree(root, ignore_errors=True)
     return results
@@ -226,9 +230,11 @@ def report(results: dict[int, dict[str, Build]]) -> dict[str, Any]:
             index = f"{build.index_seconds:7.1f}" if build.index_seconds is not None else " " * 7
             ratios = (f" {a.seconds / b.seconds:7.2f} {a.cpu_seconds / b.cpu_seconds:7.2f}"
                       if build is a else "")
+            failed = f"  FAILED (exit {build.returncode})" if build.returncode else ""
             print(f"{n:>6} {build.kind:8} {build.seconds:7.1f} {index} {build.cpu_seconds:7.1f} "
                   f"{build.peak_rss_mb:8.0f} {build.mkdocs_peak_rss_mb:9.0f} "
-                  f"{build.site_bytes / MB:8.1f} {build.avg_page_bytes / 1024:7.1f}" + ratios)
+                  f"{build.site_bytes / MB:8.1f} {build.avg_page_bytes / 1024:7.1f}"
+                  + ratios + failed)
     summary: dict[str, Any] = {}
     print("\nTargets (a = register, b = plain MkDocs + Material)")
     for n, builds in sorted(results.items()):
