@@ -8,6 +8,7 @@ turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the bui
 
 from __future__ import annotations
 
+import gc
 import logging
 from html import escape
 from pathlib import Path
@@ -137,6 +138,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self._add_search(files, config)
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
+        if not self.preview:
+            self.site.release_reuse_caches()
+            # Everything loaded so far lives until the end: keep the garbage collector
+            # from scanning it again and again while thousands of pages render.
+            gc.freeze()
         return files
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
@@ -220,6 +226,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
+        if self.keeper is None:  # a one-off build: this spec is not needed again
+            del self.specs[page.file.src_uri]
         if spec.nav_group is not None:
             return fill_blocks(html, spec.blocks)
         # Case bodies are staff Markdown, which passes raw HTML: sanitize, then add the
@@ -240,6 +248,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")

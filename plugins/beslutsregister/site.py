@@ -117,6 +117,15 @@ class RegisterSite:
         self.memo.data_files = (public.cases, files)
         return files
 
+    def release_reuse_caches(self) -> None:
+        """Forget what only a later rebuild could reuse (rows, pages, exports).
+
+        A one-off public build hands its pages over and needs none of it: at 10 000 cases
+        the caches held tens of megabytes until the end of the build.
+        """
+        self.memo = CasePageMemo()
+        self.__dict__.pop("builder", None)  # the cached PageBuilder holds the row cache
+
     @property
     def feed_url(self) -> str | None:
         """The Atom feed's absolute address (feeds need one: only with a site_url)."""
