@@ -166,3 +166,28 @@ def test_a_command_is_required() -> None:
                             text=True, timeout=60)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "check" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("yml", "message"),
+    [
+        pytest.param("site_name: [x\n", "mkdocs.yml:2: not valid YAML; expected MkDocs' "
+                     "configuration", id="broken-yaml"),
+        pytest.param("- a\n- b\n", None, id="top-level-list"),
+        pytest.param("plugins:\n  - beslutsregister:\n      diary_number_pattern: 5\n",
+                     "mkdocs.yml: plugin 'beslutsregister' option 'diary_number_pattern': "
+                     "expected text", id="pattern-not-text"),
+    ],
+)
+def test_a_bad_mkdocs_yml_is_a_message_not_a_traceback(
+    tmp_path: Path, yml: str, message: str | None
+) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(yml, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "beslutsregister", "check", "-f",
+                             str(tmp_path / "mkdocs.yml")], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    if message is not None:
+        assert result.returncode == 2
+        assert result.stderr.strip().endswith(message)

@@ -29,19 +29,42 @@ class _TolerantLoader(yaml.SafeLoader):
 _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+class OptionsError(ValueError):
+    """mkdocs.yml cannot be read for the plugin's options."""
+
+
 def plugin_options(config_file: Path) -> dict[str, Any]:
     """The ``beslutsregister`` plugin's options in ``mkdocs.yml`` (empty if absent)."""
     if not config_file.is_file():
         return {}
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    for entry in config.get("plugins") or []:
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise OptionsError(f"{config_file}{line}: not valid YAML; expected MkDocs' "
+                           "configuration") from None
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    for entry in plugins if isinstance(plugins, list) else []:
         if isinstance(entry, dict) and "beslutsregister" in entry:
-            return dict(entry["beslutsregister"] or {})
+            options = entry["beslutsregister"] or {}
+            if not isinstance(options, dict):
+                raise OptionsError(f"{config_file}: plugin 'beslutsregister': expected its "
+                                   "options indented under it")
+            for key in ("cases_dir", "diary_number_pattern", "diary_number_description"):
+                if key in options and not isinstance(options[key], str):
+                    raise OptionsError(f"{config_file}: plugin 'beslutsregister' option "
+                                       f"'{key}': expected text")
+            return dict(options)
     return {}
 
 
 def check(config_file: Path, cases: str | None, today: str | None) -> int:
-    options = plugin_options(config_file)
+    try:
+        options = plugin_options(config_file)
+    except OptionsError as exc:
+        print(f"beslutsregister: {exc}", file=sys.stderr)
+        return 2
     root = config_file.resolve().parent
     cases_dir = root / (cases or options.get("cases_dir", "cases"))
     rules = CaseRules(

@@ -130,7 +130,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         )
         pages = self.site.overview_pages() + self.site.case_pages()
         self.specs = {spec.src_uri: spec for spec in pages}
-        context = fingerprint(self._surroundings(config, pages))
+        context = fingerprint(self._surroundings(config, pages)) if self.keeper else ""
         for spec in pages:
             if self._must_render(spec, context):
                 files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
