@@ -36,7 +36,7 @@ import frontmatter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate_register  # noqa: E402
+from generate import MKDOCS_YML, generate_register  # noqa: E402
 
 OUT = HERE / "out"
 MB = 1024 * 1024
@@ -48,30 +48,12 @@ TARGET_PEAK_MB_10K = 600
 TARGET_SECONDS_50K = 6 * 60
 TARGET_PAGE_KB = 30  # average output per case page
 
-PLAIN_YML = """\
-site_name: Beslutsregister (benchmark, plain MkDocs)
-site_url: https://beslut.example.se/
-theme:
-  name: material
-  language: sv
-  features:
-    - navigation.sections
-    - navigation.indexes
-    - navigation.top
-    - content.tooltips
-markdown_extensions:
-  - toc:
-      permalink: true
-      permalink_title: Länk till rubriken
-  - tables
-  - attr_list
-  - admonition
-plugins: []
-not_in_nav: |
-  /cases/
-nav:
-  - Start: index.md
-"""
+#: The register's own mkdocs.yml (same theme and Markdown extensions) with the plugin
+#: replaced by the plain pages kept out of the navigation.
+PLAIN_YML = (
+    MKDOCS_YML.split("plugins:")[0].replace("(benchmark)", "(benchmark, plain MkDocs)")
+    + "plugins: []\nnot_in_nav: |\n  /cases/\nnav:\n  - Start: index.md\n"
+)
 
 
 #: Runs ``mkdocs build`` in the child process and, when the register's search index is
