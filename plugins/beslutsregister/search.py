@@ -320,8 +320,7 @@ class IndexSummary:
 
 def public_case_pages(site: RegisterSite) -> list[str]:
     """Output files (relative to the site folder) of the case pages the public may see."""
-    return [site.urls.dest(site.urls.case(case)) for case in site.register.cases
-            if site.is_public(case)]
+    return [site.urls.dest(site.urls.case(case)) for case in site.public.cases]
 
 
 def extract_searchable(html: str) -> str | None:

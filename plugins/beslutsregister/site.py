@@ -14,7 +14,7 @@ from functools import cached_property
 from . import exports
 from .grouping import Register
 from .loading import LoadResult
-from .model import Case, Visibility
+from .model import Case
 from .pages import REGISTER_DIR, PageBuilder, PageSpec, Urls
 from .publication import visible_cases
 
@@ -96,13 +96,18 @@ class RegisterSite:
     def overview_pages(self) -> list[PageSpec]:
         return self.builder.overview_pages()
 
-    def is_public(self, case: Case) -> bool:
-        return case.visibility(self.today) is Visibility.PUBLISHED
+    @cached_property
+    def public(self) -> Register:
+        """The register as the public sees it: in a public build, the register itself;
+        in a preview, without its drafts and embargoed cases (exports, feed, search)."""
+        if not self.preview:
+            return self.register
+        return Register.of(visible_cases(self.register.cases, self.today, preview=False),
+                           self.register.programmes)
 
     def data_files(self) -> dict[str, str]:
         """Exports and feed: public cases only, even in a preview (they are never drafts)."""
-        public = Register.of((c for c in self.register.cases if self.is_public(c)),
-                             self.register.programmes)
+        public = self.public
         self.memo.lookup(self._memo_key())
         if self.memo.data_files[0] == public.cases and self.memo.data_files[1]:
             return self.memo.data_files[1]  # same case objects (tuple == checks identity first)
