@@ -147,6 +147,11 @@ def test_units_in_swedish_order(units: list[str], expected: list[str]) -> None:
     assert list(Register.of(cases, PROGRAMMES).by_unit) == expected
 
 
+def test_get_by_slug(register: Register) -> None:
+    assert register.get("run-1-2024") is A
+    assert register.get("run-9-2024") is None
+
+
 def test_empty_register() -> None:
     register = Register.of([], PROGRAMMES)
     assert (register.cases, register.by_year, register.by_programme, register.by_unit) == (

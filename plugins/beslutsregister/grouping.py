@@ -93,6 +93,13 @@ class Register:
     def total_sek(self) -> int:
         return sum(self.total_by_year.values())
 
+    def get(self, slug: str) -> Case | None:
+        return self._by_slug.get(slug)
+
+    @cached_property
+    def _by_slug(self) -> dict[str, Case]:
+        return {case.slug: case for case in self.cases}
+
 
 def _by_year(cases: Iterable[Case]) -> dict[int, tuple[Case, ...]]:
     groups: dict[int, list[Case]] = defaultdict(list)
