@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -93,10 +94,14 @@ class Site:
         return (self.site / url_path / "index.html").read_text(encoding="utf-8")
 
     def output_text(self) -> Iterator[tuple[Path, str]]:
-        """Every file of site/, decoded leniently (binary assets included)."""
+        """Every file of site/, decoded leniently (binary assets included; gzip files,
+        like the search index's, decompressed: a leak must not hide in them)."""
         for path in sorted(self.site.rglob("*")):
             if path.is_file():
-                yield path, path.read_bytes().decode("utf-8", "replace")
+                data = path.read_bytes()
+                if data[:2] == b"\x1f\x8b":
+                    data = gzip.decompress(data)
+                yield path, data.decode("utf-8", "replace")
 
 
 def make_site(root: Path, today: str = "2024-06-01", config: str | None = None) -> Site:

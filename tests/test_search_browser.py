@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from beslutsregister.searchindex import tokens
 from beslutsregister.swedish import MONTHS
 from conftest import Site, case_text, make_site
 from test_search import (
@@ -41,7 +42,8 @@ GENERATED = 36
 
 
 def write_generated(site: Site) -> None:
-    """Decisions on 'samverkan' over four years, three units and four programmes.
+    """Decisions on 'samverkan' over four years, three units and four programmes, and one
+    whose title tries to inject markup.
 
     Every fourth cites RUN/138/2024 (three times), so a search for that diary number has
     other pages to rank below it; some share words with the seed's project name.
@@ -51,7 +53,9 @@ def write_generated(site: Site) -> None:
         theme = THEMES[i % len(THEMES)]
         cites = "Beslutet bygger på RUN/138/2024. Se RUN/138/2024 och run 138/2024.\n\n" \
             if i % 4 == 0 else ""
-        body = (f"## Ärendebeskrivning\n\n{cites}Regionen deltar i samverkan om {theme} för "
+        # some say it more often: ranking by relevance is not by date
+        again = "Samverkan igen. " * ((i * 7) % 5)
+        body = (f"## Ärendebeskrivning\n\n{cites}{again}Regionen deltar i samverkan om {theme} för "
                 "att stärka samarbeten med regioner i EU.\n\n## Beslut\n\nBeslutet fattas.\n")
         funding = [{"programme": PROGRAMMES[i % 4], "amount_sek": 10_000 + i}]
         if i % 5 == 0:
@@ -61,6 +65,9 @@ def write_generated(site: Site) -> None:
             title=f"Samverkan om {theme} ({i})", date=f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}",
             unit=UNITS[i % 3], funding=funding,
             project={"name": f"Samverkan {theme} {i}"}))
+    site.write_case("injection.md", case_text(
+        diary_number="RUN/999/2022", title="<img src=x onerror=alert(1)> injektion",
+        date="2022-06-01", body="## Beslut\n\nInjektion prövas.\n"))
 
 
 @pytest.fixture(scope="module")
@@ -123,26 +130,28 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 _RESULTS_SHOWN = """() => {
-  const message = document.querySelector(".pagefind-ui__message");
+  const message = document.getElementById("br-status");
   const found = message && message.textContent.match(/gav (inga|[\\d\\s]+) träff/);
   if (!found) return false;
   const count = found[1] === "inga" ? 0 : Number(found[1].replace(/\\s/g, ""));
-  const links = document.querySelectorAll(".pagefind-ui__result-link").length;
+  const links = document.querySelectorAll(".br-result__title a").length;
   return links === Math.min(count, 10);
 }"""
+STATUS = "#br-status"
+LINKS = ".br-result__title a"
 
 
 def results(page: Page) -> list[str]:
     """Result links (href) once the UI shows a count and the first results' titles."""
     page.wait_for_function(_RESULTS_SHOWN, timeout=15_000)
     links: list[str] = page.eval_on_selector_all(
-        ".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))")
+        LINKS, "links => links.map(a => a.getAttribute('href'))")
     return links
 
 
 def result_count(page: Page) -> int:
     page.wait_for_function(_RESULTS_SHOWN, timeout=15_000)
-    text = page.inner_text(".pagefind-ui__message")
+    text = page.inner_text(STATUS)
     found = re.search(r"gav (inga|[\d\s]+) träff", text)  # 1 435: a no-break space
     assert found is not None, text
     return 0 if found[1] == "inga" else int(re.sub(r"\s", "", found[1]))
@@ -156,7 +165,7 @@ def search_for(page: Page, base_url: str, query: str) -> list[str]:
 def dates_shown(page: Page) -> list[tuple[int, int, int]]:
     """Decision dates of the shown results, from their 'Beslutsdatum: 2 maj 2023' tags."""
     tags = page.eval_on_selector_all(
-        '[data-pagefind-ui-meta="beslutsdatum"]', "tags => tags.map(t => t.textContent)")
+        '[data-meta="beslutsdatum"]', "tags => tags.map(t => t.textContent)")
     dates = []
     for tag in tags:
         day, month, year = tag.split(":", 1)[1].split()
@@ -180,7 +189,7 @@ def test_a_seed_project_name_finds_the_seed_first(page: Page, base_url: str, que
 
 def test_typing_in_the_search_page_finds_and_keeps_the_query(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}sok/")
-    page.fill(".pagefind-ui__search-input", "CO-RESPONS")
+    page.fill("#br-q", "CO-RESPONS")
     assert results(page)[0] == "/beslut/run-245-2021/"
     page.wait_for_function("() => location.search.includes('q=CO-RESPONS')")
 
@@ -214,29 +223,55 @@ def test_a_number_that_is_no_diary_number_is_searched_as_typed(page: Page,
 def test_drafts_embargoes_and_masked_text_find_nothing(page: Page, base_url: str,
                                                       text: str) -> None:
     assert search_for(page, base_url, text) == []
-    assert "gav inga träffar" in page.inner_text(".pagefind-ui__message")
+    assert "gav inga träffar" in page.inner_text(STATUS)
 
 
 def test_a_draft_is_not_among_many_results(page: Page, base_url: str) -> None:
     search_for(page, base_url, "beslutet")
     count = result_count(page)
-    while page.locator(".pagefind-ui__button", has_text="Visa fler").count():
-        page.click(".pagefind-ui__button")
-    page.wait_for_function(f"() => document.querySelectorAll('.pagefind-ui__result-link')"
-                           f".length === {count}")
-    found = page.eval_on_selector_all(".pagefind-ui__result-link",
-                                      "links => links.map(a => a.getAttribute('href'))")
+    while page.locator("#br-more").is_visible():
+        shown = page.locator(LINKS).count()
+        page.click("#br-more")
+        page.wait_for_function(f"() => document.querySelectorAll({LINKS!r}).length > {shown}")
+        # the first new result takes the focus, for keyboard and screen-reader users
+        assert page.evaluate("() => document.activeElement.closest('li')?.previousElementSibling"
+                             "?.querySelectorAll('a').length") == 1
+    found = page.eval_on_selector_all(LINKS, "links => links.map(a => a.getAttribute('href'))")
     assert len(set(found)) == count >= GENERATED
     assert not [url for url in found if url in ("/beslut/run-8-2024/", "/beslut/run-9-2024/")]
 
 
-def test_the_excerpt_shows_no_index_keys(page: Page, base_url: str) -> None:
-    search_for(page, base_url, "RUN/138/2024")
-    excerpts = page.eval_on_selector_all(".pagefind-ui__result-excerpt",
-                                         "ps => ps.map(p => p.textContent)")
-    assert excerpts and not [e for e in excerpts if "dnr" in e]
-    tags = page.inner_text(".pagefind-ui__result")
-    assert "Diarienummer: RUN/138/2024" in tags and "Beslutsdatum: 23 februari 2024" in tags
+def test_a_result_shows_its_facts_and_an_excerpt_with_the_words_marked(page: Page,
+                                                                      base_url: str) -> None:
+    search_for(page, base_url, "smart specialisering")
+    first = page.locator(".br-result").first
+    assert first.locator("h2 a").inner_text() == (
+        "Projekt: Stärka samarbeten med regioner i EU utifrån S3")
+    facts = first.locator(".br-result__meta").inner_text()
+    assert facts == ("Diarienummer: RUN/138/2024 · Beslutsdatum: 23 februari 2024 · "
+                     "Enhet: Samhällsutveckling")
+    marked = first.locator(".br-result__excerpt mark").all_inner_texts()
+    assert {m.lower() for m in marked} >= {"smart", "specialisering"}
+
+
+def test_a_half_typed_word_finds_the_words_it_begins(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "samverkan")
+    whole = result_count(page)
+    assert search_for(page, base_url, "samverka") == ["/beslut/run-138-2024/"]  # the word
+    page.fill("#br-q", "")
+    page.type("#br-q", "samverka")  # still typing: also the words it begins
+    page.wait_for_function(f"""() => {{
+        const m = document.getElementById('br-status').textContent.match(/gav ([\\d\\s]+) träff/);
+        return m && Number(m[1].replace(/\\s/g, '')) > {whole};
+    }}""")  # samverkan, samverka, samverkansavtal...
+    assert search_for(page, base_url, "samverk") != []  # no such word: the words it begins
+
+
+def test_a_title_cannot_inject_markup(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "injektion")
+    title = page.locator(".br-result h2 a").first
+    assert title.inner_text() == "<img src=x onerror=alert(1)> injektion"
+    assert page.locator(".br-result img").count() == 0
 
 
 # -- facets and order ------------------------------------------------------------------------
@@ -245,15 +280,13 @@ def test_the_excerpt_shows_no_index_keys(page: Page, base_url: str) -> None:
 def show_facets(page: Page) -> None:
     """Ask for the facets (their data is not part of a first search)."""
     page.click("#br-facets")
-    page.wait_for_selector("details.pagefind-ui__filter-block")
+    page.wait_for_selector("fieldset.br-facet")
     assert not page.locator("#br-facets").is_visible()
 
 
 def facet_option(page: Page, facet: str, value: str) -> Any:
-    block = page.locator("details.pagefind-ui__filter-block", has_text=facet)
-    if block.get_attribute("open") is None:
-        block.locator("summary").click()
-    return block.locator(".pagefind-ui__filter-value", has_text=value)
+    block = page.locator("fieldset.br-facet", has=page.locator("legend", has_text=facet))
+    return block.locator("label.br-facet__value", has_text=value)
 
 
 def option_count(option: Any) -> int:
@@ -264,7 +297,7 @@ def option_count(option: Any) -> int:
 
 def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -> None:
     search_for(page, base_url, "samverkan")
-    assert page.locator("details.pagefind-ui__filter-block").count() == 0  # not loaded yet
+    assert page.locator("fieldset.br-facet").count() == 0  # not loaded yet
     show_facets(page)
     everything = result_count(page)
     assert everything >= GENERATED
@@ -274,13 +307,13 @@ def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -
 
     y2023.locator("input").check()
     page.wait_for_function(f"() => /gav {n2023} träff/.test("
-                           "document.querySelector('.pagefind-ui__message').textContent)")
+                           "document.getElementById('br-status').textContent)")
     assert {year for year, _, _ in dates_shown(page)} == {2023}
     assert option_count(y2022) == n2022  # counts of an OR facet ignore its own choice
 
     y2022.locator("input").check()  # a second year: either year (OR), not both (AND)
     page.wait_for_function(f"() => /gav {n2023 + n2022} träff/.test("
-                           "document.querySelector('.pagefind-ui__message').textContent)")
+                           "document.getElementById('br-status').textContent)")
     assert {year for year, _, _ in dates_shown(page)} <= {2022, 2023}
 
     unit = facet_option(page, "Enhet", "Kollektivtrafik")  # another facet: AND between facets
@@ -288,7 +321,7 @@ def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -
     assert 0 < in_unit < n2023 + n2022
     unit.locator("input").check()
     page.wait_for_function(f"() => /gav {in_unit} träff/.test("
-                           "document.querySelector('.pagefind-ui__message').textContent)")
+                           "document.getElementById('br-status').textContent)")
 
 
 def test_programme_facet_lists_programme_names(page: Page, base_url: str) -> None:
@@ -298,11 +331,11 @@ def test_programme_facet_lists_programme_names(page: Page, base_url: str) -> Non
     assert option_count(option) > 0
     option.locator("input").check()
     page.wait_for_function(f"() => /gav {option_count(option)} träff/.test("
-                           "document.querySelector('.pagefind-ui__message').textContent)")
+                           "document.getElementById('br-status').textContent)")
 
 
 NEWEST = "Beslutsdatum: 24 december 2024"  # the newest generated decision on samverkan
-_FIRST_DATE = """() => document.querySelector('[data-pagefind-ui-meta="beslutsdatum"]')
+_FIRST_DATE = """() => document.querySelector('[data-meta="beslutsdatum"]')
     ?.textContent.trim()"""
 
 
@@ -356,14 +389,23 @@ def test_without_javascript_the_search_page_says_where_to_browse(browser: Browse
 
 def test_the_browser_normalises_queries_like_python(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}sok/")
-    normalised, without = page.evaluate(
-        """async ([url, queries, stop]) => {
+    normalised, without, words = page.evaluate(
+        """async ([url, queries, stop, texts]) => {
             const engine = await import(url);
-            return [queries.map(q => [q, engine.normaliseQuery(q),
-                                      engine.normaliseQuery(q, engine.KEY_SUFFIX)]),
-                    stop.map(q => [q, engine.withoutStopWords(q)])];
+            return [queries.map(q => [q, engine.normaliseQuery(q)]),
+                    stop.map(q => [q, engine.withoutStopWords(q)]),
+                    texts.map(t => engine.tokens(t))];
         }""",
-        [f"{base_url}assets/beslutsregister/pagefind.js", [q for q, _, _ in NORMALISED],
-         [q for q, _ in STOP_WORDS]])
+        [f"{base_url}assets/beslutsregister/search-engine.js", [q for q, _ in NORMALISED],
+         [q for q, _ in STOP_WORDS], TOKEN_TEXTS])
     assert [tuple(row) for row in normalised] == NORMALISED
     assert [tuple(row) for row in without] == STOP_WORDS
+    assert words == [tokens(text) for text in TOKEN_TEXTS]
+
+
+#: Texts the browser must split into words exactly as the index does.
+TOKEN_TEXTS = [
+    "Stärka samarbeten med regioner i EU utifrån S3", "CO-RESPONS", "RUN/0138/2024",
+    "Ålänningar ÄGER öar", "e-post: a_b@c.se", "0063146527 och 000", "Œuvre ﬁnal – “citat”",
+    "Kostnad 460 000 kr (2024-02-23)", "",
+]

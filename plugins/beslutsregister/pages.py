@@ -16,7 +16,6 @@ from datetime import date
 from functools import cached_property
 from html import escape
 
-from . import search
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
 from .preview_cache import fingerprint
@@ -40,6 +39,7 @@ class PageSpec:
     markdown: str
     nav_group: str | None = None  # None: not in the navigation
     blocks: tuple[str, ...] = ()
+    case: Case | None = None  # the decision of a case page
 
     @cached_property
     def digest(self) -> str:
@@ -77,9 +77,10 @@ class _Document:
         self.parts.append(BLOCK_PLACEHOLDER.format(len(self.blocks)))
         self.blocks.append(html)
 
-    def spec(self, src_uri: str, title: str, nav_group: str | None = None) -> PageSpec:
+    def spec(self, src_uri: str, title: str, nav_group: str | None = None,
+             case: Case | None = None) -> PageSpec:
         return PageSpec(src_uri, title, "\n\n".join(self.parts) + "\n", nav_group,
-                        tuple(self.blocks))
+                        tuple(self.blocks), case)
 
 
 class Urls:
@@ -208,9 +209,6 @@ class PageBuilder:
         banner = status_banner(case, self.today)
         if banner:
             doc.html(f'<p class="br-banner" role="status">{banner}</p>')
-        programmes = [self.register.programmes[p].name if p in self.register.programmes else p
-                      for p in case.programme_ids]
-        doc.html(search.case_data(case, programmes))  # what the search index needs to know
         doc.html(self._facts_table(case, src))
         body = mask_text(case.body).strip()
         if body:
@@ -218,7 +216,7 @@ class PageBuilder:
         if case.funding:
             doc.markdown("## Finansiering")
             doc.html(self._funding_table(case, src))
-        return doc.spec(src, case.title)
+        return doc.spec(src, case.title, case=case)
 
     def _facts_table(self, case: Case, src: str) -> str:
         rows = [

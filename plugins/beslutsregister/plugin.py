@@ -24,12 +24,14 @@ from mkdocs.structure.pages import Page
 
 from . import search
 from .config import RegisterConfig
+from .indexworker import BackgroundIndexer
 from .loading import load_register
 from .model import Problem
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
+from .searchindex import IndexDocument, SearchIndexError, documents_of
 from .site import CasePageMemo, RegisterSite
 from .validation import CaseRules
 
@@ -55,7 +57,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.keeper: PreviewOutputKeeper | None = None
         self.memo = CasePageMemo()
-        self.search_pages: list[str] = []  # public case pages, to index after the build
+        self.index: BackgroundIndexer | None = None  # public builds only
+        self.index_documents: dict[str, IndexDocument] = {}
         self.search_url = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -71,6 +74,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def on_shutdown(self) -> None:
         if self.keeper is not None:
             self.keeper.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.index is not None:  # no index for a build that failed
+            self.index.close()
+            self.index = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -90,7 +98,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self._prune_navigation(config)
         config.extra_css.append(search.STYLESHEET)
         if "material/search" in config.plugins or "search" in config.plugins:
-            log.info("beslutsregister: the register has its own search (Pagefind); the "
+            log.info("beslutsregister: the register has its own search index; the "
                      "'search' plugin in mkdocs.yml also publishes all text of all pages "
                      "as one download, and can go")
         return config
@@ -146,16 +154,20 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return files
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
-        """The search page and its scripts; the index itself is built after the site."""
+        """The search page and its scripts; the index collects case pages as they render."""
         assert self.site is not None
-        self.search_pages = search.public_case_pages(self.site)
         urls = self.site.urls
+        public = self.site.public
         self.search_url = urls.url(search.SEARCH_PAGE)
         markdown = search.search_page_markdown(self.search_url, urls.url(urls.start()),
-                                               len(self.search_pages), self.preview)
+                                               len(public.cases), self.preview)
         files.append(self._generated_file(files, config, search.SEARCH_PAGE, markdown))
         for dest, source in search.ASSET_SOURCES.items():
             files.append(File.generated(config, dest, abs_src_path=str(ASSETS / source)))
+        if not self.preview:  # indexed while the pages render, in a second process
+            self.index_documents = documents_of(public, lambda case: urls.url(urls.case(case)))
+            self.index = BackgroundIndexer(len(self.index_documents),
+                                           Path(config.site_dir) / search.INDEX_DIR)
 
     def _must_render(self, spec: PageSpec, context: str) -> bool:
         """In a preview, an unchanged case page keeps its last output; else render."""
@@ -230,10 +242,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             del self.specs[page.file.src_uri]
         if spec.nav_group is not None:
             return fill_blocks(html, spec.blocks)
-        # Case bodies are staff Markdown, which passes raw HTML: sanitize, then add the
-        # register's own (escaped) blocks, then mark the content for the search index.
-        html = fill_blocks(sanitize_html(html), spec.blocks)
-        return search.searchable(html, escape(spec.title))
+        # Case bodies are staff Markdown, which passes raw HTML: sanitize, index the
+        # text, then add the register's own (escaped) blocks.
+        html = sanitize_html(html)
+        if self.index is not None and spec.case is not None:
+            self.index.add(self.index_documents[spec.case.slug], html)
+        return fill_blocks(html, spec.blocks)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page
@@ -252,10 +266,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
-        if self.site is not None and not self.preview:  # a preview has no search index
+        if self.index is not None:  # a preview has no search index
             try:
-                index = search.build_index(Path(config.site_dir), self.search_pages)
-            except search.SearchIndexError as exc:
+                index = self.index.write()
+            except SearchIndexError as exc:
                 raise PluginError(f"beslutsregister: search index: {exc}") from None
-            log.info(f"beslutsregister: search index of {index.pages} pages, "
-                     f"{index.files} files, {index.bytes / 1e6:.1f} MB")
+            self.index, self.index_documents = None, {}
+            log.info(f"beslutsregister: search index of {index.documents} decisions, "
+                     f"{index.words} words, {index.files} files, {index.bytes / 1e6:.1f} MB")

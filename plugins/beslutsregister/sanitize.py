@@ -4,8 +4,7 @@ Case bodies are Markdown written by staff, and Markdown passes raw HTML through;
 must never carry ``<script>``, ``on*=`` handlers or ``javascript:`` links to the public.
 An allow-list sanitizer is the only robust way to say that: it keeps what the register's
 pages need (tables with ``scope``, headings with ids, ``<time>``) and drops everything
-else, including ``data-pagefind-*`` attributes: staff text must not add search facets or
-result metadata. The register's own blocks, search data included, go in afterwards.
+else. The register's own blocks (facts and funding tables) go in afterwards.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "ol": {"start"},
     # The placeholder of a pre-rendered block (pages.BLOCK_PLACEHOLDER), filled in after
-    # sanitizing: the register's own blocks are escaped HTML and carry the search data.
+    # sanitizing: the register's own blocks are escaped HTML.
     "div": {"data-br-block"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
