@@ -58,8 +58,8 @@ class BackgroundIndexer:
         # and any lock another thread holds.
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, count, str(folder)), daemon=True,
-                                        name="beslutsregister-search-index")
+        self._process = context.Process(target=_serve, args=(child, count, str(folder)),
+                                        daemon=True, name="beslutsregister-search-index")
         self._process.start()
         child.close()
 
