@@ -56,25 +56,26 @@ PLAIN_YML = (
 )
 
 
-#: Runs ``mkdocs build`` in the child process and, when the register's search index is
-#: built (``beslutsregister.search.build_index``, Pagefind), times that step. Writes
+#: Runs ``mkdocs build`` in the child process and times how long the build waits at its
+#: end for the search index (``BackgroundIndexer.write``: the index is built in a second
+#: process while pages render; this is what is left when they are done). Writes
 #: {"index_seconds": ...} to the file named by $BENCH_TIMINGS.
 RUNNER = """
 import json, os, sys, time
 timings = {"index_seconds": None}
 try:
-    from beslutsregister import search
+    from beslutsregister.indexworker import BackgroundIndexer
 except ImportError:
-    search = None
-if search is not None and hasattr(search, "build_index"):
-    _build_index = search.build_index
-    def build_index(*args, **kwargs):
+    BackgroundIndexer = None
+if BackgroundIndexer is not None:
+    _write = BackgroundIndexer.write
+    def write(self):
         start = time.perf_counter()
         try:
-            return _build_index(*args, **kwargs)
+            return _write(self)
         finally:
             timings["index_seconds"] = time.perf_counter() - start
-    search.build_index = build_index
+    BackgroundIndexer.write = write
 from mkdocs.__main__ import cli
 try:
     cli(["build", "-q", "-d", "site"])
@@ -89,10 +90,10 @@ class Build:
     kind: str  # "register" or "plain"
     n: int
     seconds: float  # wall time of the whole build
-    cpu_seconds: float  # user + system time of the build and its children (Pagefind)
-    peak_rss_mb: float  # max RSS of the build process or any child (Pagefind), from wait4
+    cpu_seconds: float  # user + system time of the build and its children (the indexer)
+    peak_rss_mb: float  # max RSS of the build process or any child (indexer), from wait4
     mkdocs_peak_rss_mb: float  # high-water mark of the MkDocs process alone (VmHWM)
-    index_seconds: float | None  # of ``seconds``: the search index (Pagefind), if any
+    index_seconds: float | None  # of ``seconds``: waiting for the search index, if any
     site_bytes: int
     case_pages: int
     case_page_bytes: int
@@ -133,7 +134,7 @@ def run_build(project: Path, kind: str, n: int, case_dir: str) -> Build:
     """``mkdocs build`` in a fresh process: its wall and CPU time, and its peak memory.
 
     ``os.wait4`` reports the largest RSS of the build process and the children it waited
-    for (Pagefind); polling ``/proc/PID/status`` gives the MkDocs process's own peak.
+    for (the search indexer); polling ``/proc/PID/status`` gives the MkDocs process's own peak.
     """
     site = project / "site"
     shutil.rmtree(site, ignore_errors=True)
@@ -182,7 +183,7 @@ def bench_size(n: int, seed: int, work: Path, repeat: int, keep: bool) -> dict[s
         for _ in range(repeat):
             build = run_build(project, kind, n, case_dir)
             runs.append(build)
-            index = f", of which search index {build.index_seconds:.1f} s" \
+            index = f", of which waiting for the search index {build.index_seconds:.1f} s" \
                 if build.index_seconds is not None else ""
             print(f"  {kind:8} {build.seconds:8.1f} s wall{index}, {build.cpu_seconds:.1f} s "
                   f"CPU, peak {build.peak_rss_mb:.0f} MB (MkDocs process "
