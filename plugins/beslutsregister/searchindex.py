@@ -116,7 +116,8 @@ def html_text(fragment: str) -> str:
 
 #: Where a diary number (:data:`DIARY_PATTERN`) may be: digits, separators, digits.
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[\s/.:_-]+[0-9]+)+")
-#: How far before its digits a diary number's letters may begin (``diarienummer: RUN/``).
+#: How far before its digits a diary number may begin (``diarienummer: RUN/``), give or
+#: take the rest of a word.
 _LOOK_BACK = 64
 
 
@@ -131,7 +132,10 @@ def cited_keys(text: str) -> list[str]:
     for run in _DIGIT_RUN.finditer(text):
         if run.end() <= end:
             continue
-        match = DIARY_PATTERN.search(text, max(end, run.start() - _LOOK_BACK))
+        start = max(end, run.start() - _LOOK_BACK)
+        while start > end and text[start - 1].isalnum():  # not from the middle of a word
+            start -= 1
+        match = DIARY_PATTERN.search(text, start)
         while match is not None and match.start() < run.end():
             keys += diary_keys(match["number"])
             end = match.end()
@@ -418,13 +422,14 @@ class SearchIndexWriter:
 
 
 class _Files:
-    """Writes index files and keeps count, size and a digest (the index's version)."""
+    """Writes index files and keeps count, size and a digest of their contents (the
+    index's version: whatever order the files were written in)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.count = 0
         self.bytes = 0
-        self._digest = hashlib.sha256()
+        self._digests: dict[str, bytes] = {}
         self._made: set[Path] = set()
 
     def write(self, name: str, data: bytes, digest: bool = True) -> None:
@@ -436,11 +441,13 @@ class _Files:
         self.count += 1
         self.bytes += len(data)
         if digest:
-            self._digest.update(name.encode())
-            self._digest.update(data)
+            self._digests[name] = hashlib.sha256(data).digest()
 
     def digest(self) -> str:
-        return self._digest.hexdigest()[:12]
+        combined = hashlib.sha256()
+        for name in sorted(self._digests):
+            combined.update(name.encode() + b"\0" + self._digests[name])
+        return combined.hexdigest()[:12]
 
 
 # -- reading (tests and tools) -----------------------------------------------------------
