@@ -48,6 +48,9 @@ NORMALISED: list[tuple[str, str]] = [
     ("beslut RUN/245/2021 CO-RESPONS", "beslut run2452021 CO-RESPONS"),
     ("RUN/138/2024 RUN/245/2021", "run1382024 run2452021"),
     ("ÅSA/12/2024", "åsa122024"),
+    ("RUN-A 138/2024", "runa1382024"),  # letters in groups, as a diary pattern may have
+    ("A-RUN/0138/2024", "arun1382024"),
+    ("Förstudie-RUN 1/2", "förstudierun12"),
     # not diary numbers: left as typed (white space collapsed)
     ("smart specialisering", "smart specialisering"),
     ("CO-RESPONS", "CO-RESPONS"),

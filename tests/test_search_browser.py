@@ -274,6 +274,23 @@ def test_a_title_cannot_inject_markup(page: Page, base_url: str) -> None:
     assert page.locator(".br-result img").count() == 0
 
 
+def test_a_double_click_on_more_shows_each_result_once(page: Page, base_url: str) -> None:
+    search_for(page, base_url, "samverkan")
+    count = result_count(page)
+    assert count > 20
+    page.dblclick("#br-more")
+    page.wait_for_function(f"() => document.querySelectorAll({LINKS!r}).length >= 20")
+    page.wait_for_timeout(300)  # a second page, if the double click fetched one, is in
+    found = page.eval_on_selector_all(LINKS, "links => links.map(a => a.getAttribute('href'))")
+    assert len(found) == 20 == len(set(found))
+
+
+@pytest.mark.parametrize("query", ["constructor", "__proto__ samverkan", "toString"])
+def test_words_that_are_javascript_names_find_nothing_quietly(page: Page, base_url: str,
+                                                              query: str) -> None:
+    assert search_for(page, base_url, query) == []  # and no page error (the fixture checks)
+
+
 # -- facets and order ------------------------------------------------------------------------
 
 
@@ -322,6 +339,16 @@ def test_a_facet_narrows_and_two_values_widen_again(page: Page, base_url: str) -
     unit.locator("input").check()
     page.wait_for_function(f"() => /gav {in_unit} träff/.test("
                            "document.getElementById('br-status').textContent)")
+
+
+def test_a_facet_value_from_an_old_address_is_dropped(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}sok/?q=samverkan&f.Enhet={quote('Nedlagd enhet')}"
+              f"&f.Enhet={quote('Kollektivtrafik')}")
+    page.wait_for_selector("fieldset.br-facet")
+    page.wait_for_function("() => !location.search.includes('Nedlagd')")
+    assert "f.Enhet=Kollektivtrafik" in page.url
+    assert page.locator("label.br-facet__value input:checked").count() == 1
+    assert result_count(page) > 0
 
 
 def test_programme_facet_lists_programme_names(page: Page, base_url: str) -> None:

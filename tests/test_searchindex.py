@@ -49,6 +49,7 @@ CITING = [
     "Se RUN/138/2024 och run 138/2024.", "dnr RUN 0138 2024, 2021-04-01 och 460 000 kr",
     "Regionen 2024 5 6", "a1 2 3", "138/2024/2025 x 1.2.3", "Ingen siffra här.",
     "diarienummer: KS 2024/0017; RS 2023-00456", "x" * 70 + " 1/2",
+    "y" * 60 + "-RUN-A 138/2024", "RUN-A 138/2024 och A-RUN/1/2",
 ]
 
 

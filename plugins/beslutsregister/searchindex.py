@@ -133,7 +133,8 @@ def cited_keys(text: str) -> list[str]:
         if run.end() <= end:
             continue
         start = max(end, run.start() - _LOOK_BACK)
-        while start > end and text[start - 1].isalnum():  # not from the middle of a word
+        while start > end and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            # not from the middle of a word (or of letters in groups: RUN-A)
             start -= 1
         match = DIARY_PATTERN.search(text, start)
         while match is not None and match.start() < run.end():

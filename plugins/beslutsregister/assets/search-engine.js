@@ -28,13 +28,15 @@ export const STOP_WORDS = new Set(
 );
 /** How many words a half-typed word may stand for (each may cost a download). */
 const PREFIX_WORDS = 12;
+/** How many more dictionary chunks a half-typed word may look in. */
+const PREFIX_CHUNKS = 3;
 /** A word found by its beginning counts for less than the word itself. */
 const PREFIX_FACTOR = 0.5;
 
 const GROUPS = /\p{L}+|[0-9]+/gu;
 const DIARY_PATTERN = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:dnr|diarienr|diarienummer)[.:]?\s*)?(` +
-    String.raw`\p{L}+[\s/.:_-]*[0-9]+(?:[\s/.:_-]+[0-9]+)+` +
+    String.raw`\p{L}+(?:-\p{L}+)*[\s/.:_-]*[0-9]+(?:[\s/.:_-]+[0-9]+)+` +
     String.raw`|[0-9]+(?:\s*[/.:_-]\s*[0-9]+)+` +
     String.raw`)(?![\p{L}\p{N}])`,
   "giu",
@@ -148,8 +150,8 @@ export class SearchIndex {
     return JSON.parse(decoder.decode(await this.bytes(name, versioned)));
   }
 
-  /** The dictionary chunk that holds `word` (or would), and its number. */
-  async chunkFor(word) {
+  /** The number of the dictionary chunk that holds `word` (or would). */
+  async chunkNumber(word) {
     const { chunks } = await this.manifest;
     let low = 0;
     let high = chunks.length - 1;
@@ -158,7 +160,14 @@ export class SearchIndex {
       if (chunks[mid] <= word) low = mid;
       else high = mid - 1;
     }
-    return { number: low, chunk: await this.json(`c/${low}.bin`) };
+    return low;
+  }
+
+  /** Chunk `number`: `{ words: Map(word -> stem index), stems: [[df, ref], ...] }`. A Map,
+   * not the parsed object: a word like "constructor" must not meet Object's properties. */
+  async chunk(number) {
+    const { w, s } = await this.json(`c/${number}.bin`);
+    return { words: new Map(Object.entries(w)), stems: s };
   }
 
   async postings(ref) {
@@ -168,36 +177,43 @@ export class SearchIndex {
 
   /**
    * The written forms and postings `word` stands for: itself; with `prefix` (a word still
-   * being typed), or when it is no word of the index, also the words it begins.
-   * `lists` pairs each postings list with a factor: 1 for the word itself, less for others.
+   * being typed), or when it is no word of the index, also the words it begins, from as
+   * many chunks as they fill (up to PREFIX_CHUNKS). `lists` pairs each postings list with
+   * a factor: 1 for the word itself, less for the others.
    */
   async lookup(word, prefix = false) {
-    const { number, chunk } = await this.chunkFor(word);
-    const exact = word in chunk.w ? chunk.w[word] : null;
-    const stems = new Map(); // stem index -> factor
-    if (exact !== null) stems.set(exact, 1);
-    if ((prefix || exact === null) && word.length >= 3 && !/^[0-9]/.test(word)) {
-      const words = { ...chunk.w };
-      const table = [...chunk.s];
-      const { chunks } = await this.manifest;
-      const next = chunks[number + 1];
-      if (next !== undefined && next.startsWith(word)) { // the words go on in the next chunk
-        const more = await this.json(`c/${number + 1}.bin`);
-        for (const [w, s] of Object.entries(more.w)) words[w] = table.push(more.s[s]) - 1;
-      }
-      Object.assign(chunk, { w: words, s: table });
-      const begun = new Set(Object.keys(words).filter((w) => w.startsWith(word))
-        .map((w) => words[w]).filter((s) => s !== exact));
-      // The most frequent first; a prefix stands for a bounded number of words.
-      [...begun].sort((a, b) => table[b][0] - table[a][0])
-        .slice(0, PREFIX_WORDS - stems.size)
-        .forEach((s) => stems.set(s, PREFIX_FACTOR));
+    const { chunks } = await this.manifest;
+    let number = await this.chunkNumber(word);
+    const loaded = [await this.chunk(number)];
+    const key = ([, ref]) => (typeof ref === "string" ? `i${ref}` : `p${ref}`);
+    const chosen = new Map(); // postings key -> { stem: [df, ref], factor }
+    const exact = loaded[0].words.get(word);
+    if (exact !== undefined) {
+      const stem = loaded[0].stems[exact];
+      chosen.set(key(stem), { stem, factor: 1 });
     }
-    const chosen = [...stems.entries()];
-    const lists = await Promise.all(chosen.map(async ([s, factor]) => ({
-      factor, ...(await this.postings(chunk.s[s][1])) })));
+    if ((prefix || exact === undefined) && word.length >= 3 && !/^[0-9]/.test(word)) {
+      const begun = new Map();
+      for (;;) {
+        const chunk = loaded[loaded.length - 1];
+        for (const [w, index] of chunk.words) {
+          const stem = chunk.stems[index];
+          if (w.startsWith(word) && !chosen.has(key(stem))) begun.set(key(stem), stem);
+        }
+        const next = chunks[number + 1];
+        if (loaded.length > PREFIX_CHUNKS || next === undefined || !next.startsWith(word)) break;
+        loaded.push(await this.chunk(++number));
+      }
+      // The most frequent first; a prefix stands for a bounded number of words.
+      [...begun.entries()].sort((a, b) => b[1][0] - a[1][0])
+        .slice(0, PREFIX_WORDS - chosen.size)
+        .forEach(([k, stem]) => chosen.set(k, { stem, factor: PREFIX_FACTOR }));
+    }
+    const lists = await Promise.all([...chosen.values()].map(async ({ stem, factor }) => ({
+      factor, ...(await this.postings(stem[1])) })));
     // Every written form of a chosen stem, for highlighting excerpts.
-    const forms = Object.keys(chunk.w).filter((w) => stems.has(chunk.w[w]));
+    const forms = loaded.flatMap((chunk) => [...chunk.words]
+      .filter(([, index]) => chosen.has(key(chunk.stems[index]))).map(([w]) => w));
     return { forms, lists };
   }
 
@@ -240,18 +256,26 @@ export class SearchIndex {
              forms: found.flatMap((f) => f.forms) };
   }
 
-  /** Facets: `[{ name, values: [{ value, docs: Set }] }]` (loaded once, on demand). */
+  /**
+   * Facets (loaded once, on demand): `[{ name, values, offsets, items }]`, each document's
+   * values as indexes into `values`: those of document d are
+   * `items[offsets[d]] ... items[offsets[d + 1] - 1]` (a year, a unit, or programmes).
+   */
   async facets() {
     if (!this.facetData) {
       this.facetData = (async () => {
-        const [{ facets }, data] = await Promise.all([this.manifest, this.json("facets.bin")]);
-        return facets.map((facet, f) => ({
-          name: facet.name,
-          values: facet.values.map((value, v) => ({
-            value,
-            docs: new Set(decodePostings(fromBase64(data[f][v]), false).docs),
-          })),
-        }));
+        const [{ facets, docs: total }, data] = await Promise.all(
+          [this.manifest, this.json("facets.bin")]);
+        return facets.map((facet, f) => {
+          const lists = data[f].map((encoded) => decodePostings(fromBase64(encoded), false).docs);
+          const offsets = new Uint32Array(total + 1);
+          for (const docs of lists) for (const d of docs) offsets[d + 1]++;
+          for (let d = 0; d < total; d++) offsets[d + 1] += offsets[d];
+          const items = new Uint16Array(offsets[total]);
+          const filled = offsets.slice(0, total);
+          lists.forEach((docs, v) => { for (const d of docs) items[filled[d]++] = v; });
+          return { name: facet.name, values: facet.values, offsets, items };
+        });
       })();
       this.facetData.catch(() => { this.facetData = null; });
     }
@@ -267,24 +291,50 @@ export class SearchIndex {
 /**
  * Filter and order a match. `chosen`: per facet name, a Set of chosen values (facets
  * must be loaded if any is chosen). Returns `{ docs, counts }`; `counts` per facet name
- * maps each value to how many documents it would have, other facets' choices applied.
+ * maps each value to how many documents it would have with the other facets' choices
+ * applied (OR within a facet: its own choice does not narrow its counts). One pass.
  */
 export function refine(match, facets, chosen, sort) {
-  const active = (facets || []).filter((f) => chosen[f.name]?.size);
-  const passes = (doc, except) => active.every((facet) => facet === except ||
-    facet.values.some((v) => chosen[facet.name].has(v.value) && v.docs.has(doc)));
+  const all = facets || [];
+  const masks = all.map((facet) => {
+    const values = chosen[facet.name];
+    if (!values?.size) return null;
+    return Uint8Array.from(facet.values, (v) => (values.has(v) ? 1 : 0));
+  });
+  const counts = all.map((facet) => new Uint32Array(facet.values.length));
+  const addCounts = (f, doc) => {
+    const { offsets, items } = all[f];
+    for (let k = offsets[doc]; k < offsets[doc + 1]; k++) counts[f][items[k]]++;
+  };
   const order = [];
-  for (let i = 0; i < match.docs.length; i++) if (passes(match.docs[i], null)) order.push(i);
+  for (let i = 0; i < match.docs.length; i++) {
+    const doc = match.docs[i];
+    let failed = -1;
+    let failures = 0;
+    for (let f = 0; f < all.length && failures < 2; f++) {
+      const mask = masks[f];
+      if (!mask) continue;
+      const { offsets, items } = all[f];
+      let hit = false;
+      for (let k = offsets[doc]; k < offsets[doc + 1] && !hit; k++) hit = mask[items[k]] === 1;
+      if (!hit) {
+        failures++;
+        failed = f;
+      }
+    }
+    if (failures === 0) {
+      order.push(i);
+      for (let f = 0; f < all.length; f++) addCounts(f, doc);
+    } else if (failures === 1) {
+      addCounts(failed, doc); // would pass if nothing were chosen in that facet
+    }
+  }
   if (sort !== SORT_DATE) {
     order.sort((a, b) => match.scores[b] - match.scores[a] || match.docs[a] - match.docs[b]);
   }
-  const counts = {};
-  for (const facet of facets || []) {
-    const docs = [];
-    for (const doc of match.docs) if (passes(doc, facet)) docs.push(doc);
-    counts[facet.name] = new Map(
-      facet.values.map((v) => [v.value, docs.reduce((n, d) => n + (v.docs.has(d) ? 1 : 0), 0)]),
-    );
-  }
-  return { docs: order.map((i) => match.docs[i]), counts };
+  return {
+    docs: order.map((i) => match.docs[i]),
+    counts: Object.fromEntries(all.map((facet, f) => [
+      facet.name, new Map(facet.values.map((v, i) => [v, counts[f][i]]))])),
+  };
 }

@@ -104,16 +104,26 @@ function result(fragment) {
     element("p", { className: "br-result__excerpt" }, ...excerpt(fragment.x, state.forms)));
 }
 
-async function showMore(focus = false) {
-  const batch = state.docs.slice(state.shown, state.shown + PAGE_SIZE);
-  const token = state.match;
-  const fragments = await Promise.all(batch.map((doc) => index.fragment(doc)));
-  if (token !== state.match) return; // a newer search has started
-  const items = fragments.map(result);
-  list.append(...items);
-  state.shown += batch.length;
-  more.hidden = state.shown >= state.docs.length;
-  if (focus && items.length) items[0].querySelector("a").focus();
+/** Results from `start` on (a page of them), as list items; null if a newer render began. */
+async function batch(start, render) {
+  const docs = state.docs.slice(start, start + PAGE_SIZE);
+  const fragments = await Promise.all(docs.map((doc) => index.fragment(doc)));
+  return render === renders ? fragments.map(result) : null;
+}
+
+async function showMore() {
+  if (more.getAttribute("aria-busy") === "true") return; // a double click: one page
+  more.setAttribute("aria-busy", "true");
+  try {
+    const items = await batch(state.shown, renders);
+    if (!items) return;
+    list.append(...items);
+    state.shown += items.length;
+    more.hidden = state.shown >= state.docs.length;
+    items[0]?.querySelector("a").focus(); // where the reader goes on reading
+  } finally {
+    more.removeAttribute("aria-busy");
+  }
 }
 
 function describe(count) {
@@ -122,13 +132,19 @@ function describe(count) {
   return `${what}${number.format(count)} ${count === 1 ? "träff" : "träffar"}.`;
 }
 
+/** Every change of the list (a search, a facet, the order) is one render; an older one
+ * that finishes late shows nothing. */
+let renders = 0;
 async function show() {
+  const render = ++renders;
   const { docs, counts } = refine(state.match, state.facets, state.chosen, state.sort);
   state.docs = docs;
-  state.shown = 0;
-  list.replaceChildren();
   if (state.facets) renderFacets(counts);
-  await showMore();
+  const items = await batch(0, render);
+  if (!items) return;
+  list.replaceChildren(...items);
+  state.shown = items.length;
+  more.hidden = state.shown >= docs.length;
   status.textContent = describe(docs.length);
 }
 
@@ -139,9 +155,11 @@ async function search(typing = false) {
   remember();
   if (!state.query) {
     state.match = null;
+    renders++;
     list.replaceChildren();
     status.textContent = "";
     more.hidden = true;
+    if (state.facets) renderFacets(null);
     return;
   }
   status.textContent = "Söker …";
@@ -161,28 +179,33 @@ async function search(typing = false) {
 
 // -- facets -----------------------------------------------------------------------------
 
+/** The facets' check boxes with counts (`counts` null: no search yet, nothing to count). */
 function renderFacets(counts) {
-  const open = facetPanel.querySelectorAll("input:focus");
-  const focused = open.length ? `${open[0].name}\u0000${open[0].value}` : null;
+  if (!counts) {
+    facetPanel.replaceChildren(element("p", {
+      textContent: "Sök först: sedan visas hur många träffar varje år, program och enhet har.",
+    }));
+    return;
+  }
+  const focused = facetPanel.querySelector("input:focus");
+  const again = focused ? `${focused.name}\u0000${focused.value}` : null;
   facetPanel.replaceChildren(...state.facets.map((facet) => {
     const chosen = state.chosen[facet.name] || new Set();
     const options = facet.values
-      .filter((v) => counts[facet.name].get(v.value) || chosen.has(v.value))
+      .filter((v) => counts[facet.name].get(v) || chosen.has(v))
       .map((v) => {
-        const box = element("input", { type: "checkbox", name: facet.name, value: v.value,
-                                       checked: chosen.has(v.value) });
-        box.addEventListener("change", () => choose(facet.name, v.value, box.checked));
-        return element("label", { className: "br-facet__value" }, box, ` ${v.value} `,
+        const box = element("input", { type: "checkbox", name: facet.name, value: v,
+                                       checked: chosen.has(v) });
+        box.addEventListener("change", () => choose(facet.name, v, box.checked));
+        return element("label", { className: "br-facet__value" }, box, ` ${v} `,
           element("span", { className: "br-facet__count",
-                            textContent: `(${counts[facet.name].get(v.value)})` }));
+                            textContent: `(${counts[facet.name].get(v)})` }));
       });
     return element("fieldset", { className: "br-facet" },
       element("legend", { textContent: facet.name }), ...options);
   }));
-  if (focused) {
-    for (const box of facetPanel.querySelectorAll("input")) {
-      if (`${box.name}\u0000${box.value}` === focused) box.focus();
-    }
+  for (const box of facetPanel.querySelectorAll("input")) {
+    if (`${box.name}\u0000${box.value}` === again) box.focus();
   }
 }
 
@@ -195,14 +218,33 @@ function choose(name, value, on) {
   if (state.match) show();
 }
 
-async function loadFacets() {
+/** Load and show the facets; `focus`: the reader asked (the button), so focus follows. */
+async function loadFacets(focus = false) {
   facetButton.disabled = true;
-  state.facets = await index.facets();
+  try {
+    state.facets = await index.facets();
+  } catch (error) {
+    facetButton.disabled = false;
+    status.textContent = "Avgränsningarna kunde inte hämtas. Försök igen.";
+    return;
+  }
+  // A value no longer in the register (an old address) would hide every result.
+  for (const facet of state.facets) {
+    const values = state.chosen[facet.name];
+    if (!values) continue;
+    for (const value of values) if (!facet.values.includes(value)) values.delete(value);
+    if (!values.size) delete state.chosen[facet.name];
+  }
+  remember();
   facetPanel.hidden = false;
   facetButton.setAttribute("aria-expanded", "true");
-  facetButton.hidden = true;
   if (state.match) await show();
-  else renderFacets(refine({ docs: [], scores: [] }, state.facets, state.chosen, "").counts);
+  else renderFacets(null);
+  facetButton.hidden = true;
+  if (focus) { // the button is gone: the focus goes to what it opened
+    facetPanel.tabIndex = -1;
+    (facetPanel.querySelector("input") || facetPanel).focus();
+  }
 }
 
 // -- wiring -----------------------------------------------------------------------------
@@ -226,8 +268,8 @@ sort.addEventListener("change", () => {
   remember();
   if (state.match) show();
 });
-facetButton.addEventListener("click", loadFacets);
-more.addEventListener("click", () => showMore(true));
+facetButton.addEventListener("click", () => loadFacets(true));
+more.addEventListener("click", showMore);
 
 form.hidden = false;
 tools.hidden = false;
