@@ -42,8 +42,9 @@ SORT_DATE = "datum"
 # -- diary numbers ------------------------------------------------------------------------
 
 _GROUPS = re.compile(r"[^\W\d_]+|[0-9]+")
-#: A diary number in a query or a text: letters (groups joined by hyphens: ``RUN-A``), then two or more groups of digits, separated
-#: by spaces, slashes, dashes, dots, colons or underscores (``RUN 138 2024``); or digits
+#: A diary number in a query or a text: letters (groups joined by hyphens: ``RUN-A``),
+#: then two or more groups of digits, separated by spaces, slashes, dashes, dots, colons
+#: or underscores (``RUN 138 2024``); or digits
 #: alone joined by anything but a plain space (``138/2024``, not an amount ``460 000``).
 #: Optionally led by "dnr" or "diarienummer", which is dropped. Dates (``2021-04-01``)
 #: match too, and are found as written the same way.
