@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -253,5 +255,28 @@ def test_an_error_in_the_worker_comes_back_from_write(tmp_path: Path) -> None:
 
 def test_a_closed_worker_stops(tmp_path: Path) -> None:
     worker = BackgroundIndexer(1, tmp_path)
+    assert worker.running
     worker.close()
-    assert not worker._process.is_alive()
+    assert not worker.running
+
+
+UNGUARDED_SCRIPT = """
+import sys
+from pathlib import Path
+from beslutsregister.searchindex import IndexDocument
+from beslutsregister.indexworker import BackgroundIndexer
+print("script ran", flush=True)
+worker = BackgroundIndexer(1, Path(sys.argv[1]))
+worker.add(IndexDocument(0, "beslut/a/", "A", "RUN/1/2024", "1 januari 2024", "2024", "E",
+                         "", "", ()), "<p>ord</p>")
+print(worker.write().documents)
+"""
+
+
+def test_a_build_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """multiprocessing's spawn would run such a script again in the worker."""
+    script = tmp_path / "build.py"
+    script.write_text(UNGUARDED_SCRIPT, "utf-8")
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "index")],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stdout) == (0, "script ran\n1\n"), result.stderr
