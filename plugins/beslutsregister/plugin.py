@@ -218,6 +218,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if spec is not None:
             # Templates print titles unescaped; meta.title also feeds Material's <title>.
             page.meta["title"] = escape(spec.title)
+            if self.keeper is None:
+                # A one-off build: MkDocs has read its own copy into page.markdown, and
+                # keeps every page's until the end; the generated file's copy can go.
+                page.file.content_string = ""
         return markdown
 
     def on_page_content(
