@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from beslutsregister.loading import load_register
-from beslutsregister.pages import PageSpec, Urls, fill_blocks, status_banner
+from beslutsregister.pages import PageSpec, Urls, status_banner
 from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, CasePageMemo, RegisterSite
 from conftest import Site, case_text, copy_seeds, make_site
 
@@ -25,7 +25,7 @@ def register_site(site: Site, today: date = TODAY, **options: object) -> Registe
 
 def content(spec: PageSpec) -> str:
     """The page's Markdown with its pre-rendered HTML blocks in place."""
-    return fill_blocks(spec.markdown, spec.blocks)
+    return spec.fill(spec.markdown)
 
 
 def facts(page: PageSpec | str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from . import search
 from .config import RegisterConfig
 from .loading import load_register
 from .model import Problem
-from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
+from .pages import CASES_DIR, REGISTER_DIR, PageSpec
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
@@ -233,10 +233,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.keeper is None:  # a one-off build: this spec is not needed again
             del self.specs[page.file.src_uri]
         if spec.nav_group is not None:
-            return fill_blocks(html, spec.blocks)
+            return spec.fill(html)
         # Case bodies are staff Markdown, which passes raw HTML: sanitize, then add the
         # register's own (escaped) blocks, then mark the content for the search index.
-        html = fill_blocks(sanitize_html(html), spec.blocks)
+        html = spec.fill(sanitize_html(html))
         return search.searchable(html, escape(spec.title))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
