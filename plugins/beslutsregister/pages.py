@@ -103,6 +103,7 @@ class Urls:
 
     def __init__(self, use_directory_urls: bool = True) -> None:
         self.use_directory_urls = use_directory_urls
+        self._parts: dict[str, list[str]] = {}  # src_uri -> its URL split at "/"
 
     @staticmethod
     def case(case: Case) -> str:
@@ -149,13 +150,20 @@ class Urls:
         Plain string work: ``posixpath.relpath`` (which resolves absolute paths) was a
         hot spot when called for every row of every table.
         """
-        here = self.url(from_src).split("/")[:-1]
-        target = self.url(to).split("/")
+        here = self._split(from_src)[:-1]
+        target = self._split(to)
         common = 0
         while common < min(len(here), len(target) - 1) and here[common] == target[common]:
             common += 1
         relative = "../" * (len(here) - common) + "/".join(target[common:])
         return relative or "./"
+
+    def _split(self, src_uri: str) -> list[str]:
+        """``url(src_uri).split("/")``, once per page: every table row links two pages."""
+        parts = self._parts.get(src_uri)
+        if parts is None:
+            parts = self._parts[src_uri] = self.url(src_uri).split("/")
+        return parts
 
 
 def _e(value: object) -> str:
