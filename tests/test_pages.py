@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from beslutsregister.loading import load_register
-from beslutsregister.pages import PageSpec, Urls, fill_blocks, status_banner
-from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite
+from beslutsregister.pages import PageSpec, Urls, status_banner
+from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, CasePageMemo, RegisterSite
 from conftest import Site, case_text, copy_seeds, make_site
 
 TODAY = date(2024, 6, 1)
@@ -25,7 +25,7 @@ def register_site(site: Site, today: date = TODAY, **options: object) -> Registe
 
 def content(spec: PageSpec) -> str:
     """The page's Markdown with its pre-rendered HTML blocks in place."""
-    return fill_blocks(spec.markdown, spec.blocks)
+    return spec.fill(spec.markdown)
 
 
 def facts(page: PageSpec | str) -> dict[str, str]:
@@ -346,3 +346,14 @@ def test_data_files(seeds: RegisterSite) -> None:
     with_url = RegisterSite(seeds.loaded, TODAY, site_url="https://r.example.se/")
     assert sorted(with_url.data_files()) == sorted([JSON_EXPORT, CSV_EXPORT, ATOM_FEED])
     assert with_url.absolute("register/") == "https://r.example.se/register/"
+
+
+def test_release_reuse_caches_empties_the_memo_its_owner_holds(site: Site) -> None:
+    copy_seeds(site)
+    loaded = load_register(site.cases, site.root)
+    memo = CasePageMemo()  # the plugin keeps this object across builds
+    register = RegisterSite(loaded, TODAY, memo=memo)
+    register.overview_pages(), register.case_pages(), register.data_files()
+    assert memo.pages and memo.rows and memo.data_files[1]
+    register.release_reuse_caches()
+    assert (memo.pages, memo.rows, memo.data_files) == ({}, {}, ((), {}))

@@ -118,7 +118,7 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, 
             outcome = (None, [Problem(source, exc.line, None, exc.message)])
         else:
             case, problems = read_case(document, source, rules)
-            front_matter = "".join(text.splitlines(keepends=True)[: document.body_line - 1])
+            front_matter = text[: len(text) - len(document.body)]  # the body ends the text
             problems += check_case_text(source, front_matter, document.body, document.body_line)
             if case is not None:
                 problems += protected_officer_problems(case, document.body_line)

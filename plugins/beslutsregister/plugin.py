@@ -27,7 +27,7 @@ from .config import RegisterConfig
 from .indexworker import BackgroundIndexer
 from .loading import load_register
 from .model import Problem
-from .pages import CASES_DIR, REGISTER_DIR, PageSpec, fill_blocks
+from .pages import CASES_DIR, REGISTER_DIR, PageSpec
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
@@ -230,6 +230,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if spec is not None:
             # Templates print titles unescaped; meta.title also feeds Material's <title>.
             page.meta["title"] = escape(spec.title)
+            if self.keeper is None:
+                # A one-off build: MkDocs has read its own copy into page.markdown, and
+                # keeps every page's until the end; the generated file's copy can go.
+                page.file.content_string = ""
         return markdown
 
     def on_page_content(
@@ -241,13 +245,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.keeper is None:  # a one-off build: this spec is not needed again
             del self.specs[page.file.src_uri]
         if spec.nav_group is not None:
-            return fill_blocks(html, spec.blocks)
+            return spec.fill(html)
         # Case bodies are staff Markdown, which passes raw HTML: sanitize, index the
         # text, then add the register's own (escaped) blocks.
         html = sanitize_html(html)
         if self.index is not None and spec.case is not None:
             self.index.add(self.index_documents[spec.case.slug], html)
-        return fill_blocks(html, spec.blocks)
+        return spec.fill(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page

@@ -29,10 +29,13 @@ MASK = re.compile(r"\[\[\s*maskera(?:\s+(\d{1,2}):(\d{1,2}))?\s*:\s?(.*?)\]\]",
 _MASK_OPEN = re.compile(r"\[\[\s*maskera", re.IGNORECASE)
 
 #: Candidate identity numbers: YYMMDD or YYYYMMDD, optional - or +, then four digits.
-#: (Anchored on a run of digits so the scan of a long body stays fast.)
 #: Separators: - and + as the Tax Agency writes them, and what word processors and
-#: hands make of them (en and em dashes, minus, a space).
-_CANDIDATE = re.compile(r"(?<!\d)(\d{6}(?:\d{2})?)([-+\u2010-\u2015\u2212 ]?)(\d{4})(?!\d)")
+#: hands make of them (en and em dashes, minus, a space). A candidate starts where a
+#: run of digits starts: checked after matching (:func:`_candidates`), because a
+#: leading ``(?<!\d)`` costs the regex engine its fast scan for the first digit (three
+#: times slower on a case file); ``\d\d\d\d\d\d`` rather than ``\d{6}`` for that scan too.
+_CANDIDATE = re.compile(r"(\d\d\d\d\d\d(?:\d\d)?)([-+\u2010-\u2015\u2212 ]?)(\d{4})(?!\d)")
+_DIGIT = re.compile(r"\d")
 
 
 def mask_marker(chapter: int, section: int) -> str:
@@ -81,7 +84,7 @@ def find_identity_numbers(text: str) -> list[IdentityNumberHit]:
     check digit are not personal data and pass.
     """
     hits = []
-    for match in _CANDIDATE.finditer(text):
+    for match in _candidates(text):
         birth, separator, last_four = match.groups()
         century, yy, mm, dd = birth[:-6], birth[-6:-4], birth[-4:-2], birth[-2:]
         if not _is_real_date(century, yy, mm, dd):
@@ -91,6 +94,17 @@ def find_identity_numbers(text: str) -> list[IdentityNumberHit]:
         line = text.count("\n", 0, match.start()) + 1
         hits.append(IdentityNumberHit(line, f"{birth}{separator}****"))
     return hits
+
+
+def _candidates(text: str) -> list[re.Match[str]]:
+    """Matches of :data:`_CANDIDATE` that start a run of digits.
+
+    The same as a lookbehind for "no digit before" in the pattern: a match that starts
+    inside a run of digits ends where a run ends, with at most four digits after a
+    separator, so it never covers the start of a real candidate.
+    """
+    return [m for m in _CANDIDATE.finditer(text)
+            if not m.start() or not _DIGIT.match(text, m.start() - 1)]
 
 
 def _is_real_date(century: str, yy: str, mm: str, dd: str) -> bool:

@@ -40,8 +40,13 @@ class CasePageMemo:
 
     def lookup(self, key: tuple[object, ...]) -> dict[str, tuple[Case, PageSpec]]:
         if key != self.key:
-            self.key, self.pages, self.rows, self.data_files = key, {}, {}, ((), {})
+            self.clear()
+            self.key = key
         return self.pages
+
+    def clear(self) -> None:
+        """Forget every page, row and export (in place: the plugin holds this object too)."""
+        self.key, self.pages, self.rows, self.data_files = (), {}, {}, ((), {})
 
 
 @dataclass
@@ -126,9 +131,10 @@ class RegisterSite:
         """Forget what only a later rebuild could reuse (rows, pages, exports).
 
         A one-off public build hands its pages over and needs none of it: at 10 000 cases
-        the caches held tens of megabytes until the end of the build.
+        the caches held tens of megabytes until the end of the build. Cleared in place:
+        the plugin passed this memo in and keeps it, so a fresh one would free nothing.
         """
-        self.memo = CasePageMemo()
+        self.memo.clear()
         self.__dict__.pop("builder", None)  # the cached PageBuilder holds the row cache
 
     @property
