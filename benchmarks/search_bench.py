@@ -83,7 +83,7 @@ STATUS = re.compile(r"gav (inga|[\d\s]+) träff")  # "1 435": a no-break space
 
 @dataclass
 class Transfer:
-    kind: str  # word, project, diary; ", typed" when typed key by key
+    kind: str  # word, words, project, diary; ", typed" when typed key by key
     query: str
     results: int
     files: int = 0  # index data and code files
@@ -234,7 +234,8 @@ def data_size(file: Path) -> int:
 
 
 def queries(project: Path, n: int) -> list[tuple[str, str]]:
-    """Typical first searches: a common word, a project's name, a diary number typed loosely."""
+    """Typical first searches: a common word, two common words, a project's name (of a case
+    a third into the register, so it differs by size), a diary number typed loosely."""
     cases = sorted((project / "cases").glob("*.md"))
     posts = (frontmatter.load(path) for path in cases[n // 3:])
     project_name = next(str(details["name"]) for post in posts
@@ -242,8 +243,9 @@ def queries(project: Path, n: int) -> list[tuple[str, str]]:
                         and post.get("status") != "draft")
     diary = str(frontmatter.load(cases[n // 2])["diary_number"])
     prefix, serial, year = diary.split("/")
-    return [("word", "kompetensförsörjning"), ("project", project_name),
-            ("diary", f"{prefix.lower()} {serial}/{year}")]
+    # "words": the same two common words at every size, so growth compares like with like
+    return [("word", "kompetensförsörjning"), ("words", "digital infrastruktur"),
+            ("project", project_name), ("diary", f"{prefix.lower()} {serial}/{year}")]
 
 
 def index_size(data: Path) -> tuple[int, int, dict[str, tuple[int, int]]]:
