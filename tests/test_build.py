@@ -513,6 +513,41 @@ def test_lists_escape_titles(mixed_site: Site) -> None:
     assert ">Samverkan &lt;Norr&gt; &amp; Syd</a>" in mixed_site.page("register/ar/2024")
 
 
+def primary_nav(html: str) -> str:
+    """Material's primary navigation of a page (nested <nav>s included)."""
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    depth, end = 0, start
+    for match in re.finditer(r"<(/?)nav\b", html[start:]):
+        depth += -1 if match[1] else 1
+        if depth == 0:
+            end = start + match.end()
+            break
+    return html[start:end]
+
+
+def test_case_pages_share_one_rendering_of_the_navigation(seed_site: Site) -> None:
+    """navcache.py renders it once for pages outside the navigation: the same HTML."""
+    navs = {url: primary_nav(seed_site.page(url)) for url in (
+        "beslut/run-138-2024", "beslut/run-245-2021", "register", "register/ar/2024")}
+    assert navs["beslut/run-138-2024"] == navs["beslut/run-245-2021"]
+    assert 'href="../../register/"' in navs["beslut/run-138-2024"]
+    assert "md-nav__link--active" not in navs["beslut/run-138-2024"]
+    # pages in the navigation render their own: their place in it is marked
+    assert "md-nav__link--active" in navs["register"]
+    assert navs["register/ar/2024"] != navs["register"]
+
+
+def test_a_sites_own_navigation_template_wins(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "p", config=config().replace(
+        "  language: sv\n", "  language: sv\n  custom_dir: overrides\n", 1))
+    copy_seeds(site)
+    (site.root / "overrides" / "partials").mkdir(parents=True)
+    (site.root / "overrides" / "partials" / "nav.html").write_text(
+        "<nav class=\"egen-navigering\">Egen</nav>", "utf-8")
+    site.built()
+    assert '<nav class="egen-navigering">Egen</nav>' in site.page("beslut/run-138-2024")
+
+
 def test_navigation_escapes_titles(mixed_site: Site) -> None:
     # The navigation is pruned: a section's titles are in the pages of that section.
     unit = open_page(mixed_site, "register/enhet/enhet-ost-vast")

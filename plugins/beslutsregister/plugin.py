@@ -27,6 +27,7 @@ from .config import RegisterConfig
 from .indexworker import BackgroundIndexer
 from .loading import load_register
 from .model import Problem
+from .navcache import TEMPLATES, NavigationCache
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
@@ -60,6 +61,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.index: BackgroundIndexer | None = None  # public builds only
         self.index_documents: dict[str, IndexDocument] = {}
         self.search_url = ""
+        self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with on_startup across `serve` rebuilds, so caches live.
@@ -96,6 +98,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                               f"{self.config.feed_size} is too small; expected 1 or more")
         config.extra_css.append(STYLESHEET)
         self._prune_navigation(config)
+        self._share_navigation(config)
         config.extra_css.append(search.STYLESHEET)
         if "material/search" in config.plugins or "search" in config.plugins:
             log.info("beslutsregister: the register has its own search index; the "
@@ -115,6 +118,26 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if config.theme.name == "material" and isinstance(features, list) and not (
                 {"navigation.prune", "navigation.expand"} & set(features)):
             features.append("navigation.prune")
+
+    def _share_navigation(self, config: MkDocsConfig) -> None:
+        """Material: render the navigation once for all case pages (navcache.py).
+
+        The override goes after a site's ``custom_dir`` (whose own override wins) and
+        before Material's templates.
+        """
+        self.theme_dirs = None
+        if config.theme.name != "material":
+            return
+        dirs = config.theme.dirs
+        at = 1 if config.theme.custom_dir else 0
+        if str(TEMPLATES) not in dirs:
+            dirs.insert(at, str(TEMPLATES))
+        self.theme_dirs = dirs[at + 1:]
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.theme_dirs is not None:
+            NavigationCache().install(env, self.theme_dirs)
+        return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:
