@@ -27,6 +27,7 @@ const state = {
   chosen: {}, // facet name -> Set of values
   facets: null,
   match: null,
+  matched: "", // the query of `match`
   docs: [],
   shown: 0,
   forms: [],
@@ -126,8 +127,8 @@ async function showMore() {
   }
 }
 
-function describe(count) {
-  const what = `Sökningen på ”${state.query}” gav `;
+function describe(query, count) {
+  const what = `Sökningen på ”${query}” gav `;
   if (count === 0) return `${what}inga träffar.`;
   return `${what}${number.format(count)} ${count === 1 ? "träff" : "träffar"}.`;
 }
@@ -137,6 +138,7 @@ function describe(count) {
 let renders = 0;
 async function show() {
   const render = ++renders;
+  const query = state.matched; // the status names the search these results are for
   const { docs, counts } = refine(state.match, state.facets, state.chosen, state.sort);
   state.docs = docs;
   if (state.facets) renderFacets(counts);
@@ -145,7 +147,7 @@ async function show() {
   list.replaceChildren(...items);
   state.shown = items.length;
   more.hidden = state.shown >= docs.length;
-  status.textContent = describe(docs.length);
+  status.textContent = describe(query, docs.length);
 }
 
 let sequence = 0;
@@ -164,9 +166,11 @@ async function search(typing = false) {
   }
   status.textContent = "Söker …";
   try {
-    const match = await index.match(state.query, { prefix: typing });
+    const query = state.query;
+    const match = await index.match(query, { prefix: typing });
     if (mine !== sequence) return;
     state.match = match;
+    state.matched = query;
     state.forms = match.forms;
     await show();
   } catch (error) {
