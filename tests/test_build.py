@@ -7,7 +7,6 @@ titles and bodies, a protected officer and masked text.
 
 from __future__ import annotations
 
-import gzip
 import json
 import posixpath
 import re
@@ -128,14 +127,6 @@ class Page(HTMLParser):
 
 def open_page(site: Site, url_path: str) -> Page:
     return Page(site.page(url_path))
-
-
-def site_files(site: Site) -> Iterator[tuple[Path, str]]:
-    """Every file of site/ as text, compressed files decompressed."""
-    for path, text in site.output_text():
-        if path.suffix == ".gz":
-            text = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
-        yield path, text
 
 
 def html_pages(site: Site) -> Iterator[tuple[Path, str]]:
@@ -453,7 +444,7 @@ def mixed_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
      "RUN/902/2024", "run-902-2024", "Embargo Kvasar", "Embargoenheten", "embargoenheten"],
 )
 def test_drafts_and_embargoed_cases_are_in_no_file(mixed_site: Site, secret: str) -> None:
-    leaks = [path for path, text in site_files(mixed_site) if secret in text]
+    leaks = [path for path, text in mixed_site.output_text() if secret in text]
     assert leaks == []
 
 
@@ -560,7 +551,7 @@ def test_navigation_escapes_titles(mixed_site: Site) -> None:
 
 @pytest.mark.parametrize("raw", ["<Norr>", "<script>alert", "<Öst>", "<B>", "&amp;lt;"])
 def test_no_raw_markup_in_any_page_feed_or_index(mixed_site: Site, raw: str) -> None:
-    published = [(p, t) for p, t in site_files(mixed_site)
+    published = [(p, t) for p, t in mixed_site.output_text()
                  if p.suffix in (".html", ".xml") or p.name == "search_index.json"]
     assert len(published) > 10
     assert [p for p, text in published if raw in text] == []
@@ -589,14 +580,14 @@ def test_hostile_body_is_sanitized(mixed_site: Site) -> None:
 
 def test_protected_officer_is_published_nowhere(mixed_site: Site) -> None:
     for secret in ("Qvintus", "Skyddsson", "qvintus@example.se", "0701234567"):
-        assert [p for p, text in site_files(mixed_site) if secret in text] == [], secret
+        assert [p for p, text in mixed_site.output_text() if secret in text] == [], secret
     facts = open_page(mixed_site, "beslut/run-3-2023").facts()
     assert facts["Handläggare"] == "Handläggare vid Ödmjukhet"
 
 
 def test_masked_text_is_published_nowhere(mixed_site: Site) -> None:
     for secret in ("hemlig text", "[[maskera", "på två rader", "Hälsa"):
-        assert [p for p, text in site_files(mixed_site) if secret in text] == [], secret
+        assert [p for p, text in mixed_site.output_text() if secret in text] == [], secret
     html = mixed_site.page("beslut/run-3-2023")
     assert "Sökande: [Uppgift borttagen enligt 21 kap. 3 § OSL]." in html
     assert "[Uppgift borttagen enligt 26 kap. 1 § OSL]" in html
