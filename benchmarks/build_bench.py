@@ -56,26 +56,30 @@ PLAIN_YML = (
 )
 
 
-#: Runs ``mkdocs build`` in the child process and times how long the build waits at its
-#: end for the search index (``BackgroundIndexer.write``: the index is built in a second
-#: process while pages render; this is what is left when they are done). Writes
-#: {"index_seconds": ...} to the file named by $BENCH_TIMINGS.
+#: Runs ``mkdocs build`` in the child process and times how long the build waits for
+#: its second process (``buildworker.py``): at the end of rendering, for the last
+#: sanitized bodies (``finish_bodies``), and at the end of the build, for the rest of the
+#: search index (``write_index``). Writes {"wait_seconds": ...} to the file named by
+#: $BENCH_TIMINGS.
 RUNNER = """
 import json, os, sys, time
-timings = {"index_seconds": None}
+timings = {"wait_seconds": None}
 try:
-    from beslutsregister.indexworker import BackgroundIndexer
+    from beslutsregister.buildworker import BuildWorker
 except ImportError:
-    BackgroundIndexer = None
-if BackgroundIndexer is not None:
-    _write = BackgroundIndexer.write
-    def write(self):
+    BuildWorker = None
+def timed(method):
+    def wait(self, *args):
         start = time.perf_counter()
         try:
-            return _write(self)
+            return method(self, *args)
         finally:
-            timings["index_seconds"] = time.perf_counter() - start
-    BackgroundIndexer.write = write
+            timings["wait_seconds"] = ((timings["wait_seconds"] or 0.0)
+                                        + time.perf_counter() - start)
+    return wait
+if BuildWorker is not None:
+    BuildWorker.finish_bodies = timed(BuildWorker.finish_bodies)
+    BuildWorker.write_index = timed(BuildWorker.write_index)
 from mkdocs.__main__ import cli
 try:
     cli(["build", "-q", "-d", "site"])
@@ -93,7 +97,7 @@ class Build:
     cpu_seconds: float  # user + system time of the build and its children (the indexer)
     peak_rss_mb: float  # max RSS of the build process or any child (indexer), from wait4
     mkdocs_peak_rss_mb: float  # high-water mark of the MkDocs process alone (VmHWM)
-    index_seconds: float | None  # of ``seconds``: waiting for the search index, if any
+    wait_seconds: float | None  # of ``seconds``: waiting for the second process (register only)
     site_bytes: int
     case_pages: int
     case_page_bytes: int
@@ -158,13 +162,13 @@ def run_build(project: Path, kind: str, n: int, case_dir: str) -> Build:
     if returncode != 0:
         sys.stderr.write(log.read_text(encoding="utf-8", errors="replace")[-4000:])
     try:
-        index_seconds = json.loads(timings_file.read_text())["index_seconds"]
+        wait_seconds = json.loads(timings_file.read_text())["wait_seconds"]
     except (OSError, ValueError, KeyError):
-        index_seconds = None
+        wait_seconds = None
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     pages = list((site / case_dir).glob("*/index.html"))
     return Build(kind, n, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                 own_peak, index_seconds, site_bytes, len(pages),
+                 own_peak, wait_seconds, site_bytes, len(pages),
                  sum(p.stat().st_size for p in pages), returncode)
 
 
@@ -183,8 +187,8 @@ def bench_size(n: int, seed: int, work: Path, repeat: int, keep: bool) -> dict[s
         for _ in range(repeat):
             build = run_build(project, kind, n, case_dir)
             runs.append(build)
-            index = f", of which waiting for the search index {build.index_seconds:.1f} s" \
-                if build.index_seconds is not None else ""
+            index = f", of which waiting for the second process {build.wait_seconds:.1f} s" \
+                if build.wait_seconds is not None else ""
             print(f"  {kind:8} {build.seconds:8.1f} s wall{index}, {build.cpu_seconds:.1f} s "
                   f"CPU, peak {build.peak_rss_mb:.0f} MB (MkDocs process "
                   f"{build.mkdocs_peak_rss_mb:.0f} MB)  rc={build.returncode}", flush=True)
@@ -204,13 +208,13 @@ def _mark(ok: bool | None) -> str:
 
 def report(results: dict[int, dict[str, Build]]) -> dict[str, Any]:
     """Print the table and the targets; return the summary for the JSON file."""
-    header = (f"{'N':>6} {'build':8} {'wall s':>7} {'index s':>7} {'CPU s':>7} {'peak MB':>8} "
+    header = (f"{'N':>6} {'build':8} {'wall s':>7} {'wait s':>7} {'CPU s':>7} {'peak MB':>8} "
               f"{'MkDocs MB':>9} {'site MB':>8} {'KB/case':>7} {'(a)/(b)':>7} {'CPU a/b':>7}")
     print("\n" + header + "\n" + "-" * len(header))
     for n, builds in sorted(results.items()):
         a, b = builds["register"], builds["plain"]
         for build in (a, b):
-            index = f"{build.index_seconds:7.1f}" if build.index_seconds is not None else " " * 7
+            index = f"{build.wait_seconds:7.1f}" if build.wait_seconds is not None else " " * 7
             ratios = (f" {a.seconds / b.seconds:7.2f} {a.cpu_seconds / b.cpu_seconds:7.2f}"
                       if build is a else "")
             failed = f"  FAILED (exit {build.returncode})" if build.returncode else ""

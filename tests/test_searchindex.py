@@ -1,4 +1,4 @@
-"""searchindex and indexworker: words, postings, the files written, and the worker process.
+"""searchindex: words, postings and the files written (the worker process: test_buildworker.py).
 
 Built registers and the browser are tested in test_search.py and test_search_browser.py.
 """
@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +14,6 @@ import pytest
 
 from beslutsregister import searchindex as si
 from beslutsregister.grouping import Register
-from beslutsregister.indexworker import BackgroundIndexer
 from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Programme, Project
 from beslutsregister.search import DIARY_PATTERN, diary_keys
 
@@ -226,57 +223,3 @@ def test_a_document_missing_or_added_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(si.SearchIndexError, match=r"^1 public cases were not indexed \(the "
                        r"first is number 0\); expected every public case page rendered$"):
         writer.write()
-
-
-# -- the worker process -----------------------------------------------------------------------
-
-
-def test_the_background_indexer_writes_what_the_writer_writes(tmp_path: Path) -> None:
-    register = _register(_case(1), _case(2, title="Annat beslut"))
-    documents = si.documents_of(register, lambda case: f"beslut/{case.slug}/")
-    worker = BackgroundIndexer(len(documents), tmp_path / "worker")
-    for case in register.cases:
-        worker.add(documents[case.slug], "<p>Text.</p>")
-    summary = worker.write()
-    assert summary.documents == 2 and summary.files > 3
-    _write(register, tmp_path / "direct")
-    for path in (tmp_path / "direct").rglob("*.*"):
-        twin = tmp_path / "worker" / path.relative_to(tmp_path / "direct")
-        assert twin.read_bytes() == path.read_bytes(), path
-
-
-def test_an_error_in_the_worker_comes_back_from_write(tmp_path: Path) -> None:
-    documents = si.documents_of(_register(_case(1), _case(2)), lambda c: c.slug)
-    worker = BackgroundIndexer(2, tmp_path)
-    worker.add(documents["run-1-2024"], "<p>a</p>")
-    with pytest.raises(si.SearchIndexError, match="1 public cases were not indexed"):
-        worker.write()
-
-
-def test_a_closed_worker_stops(tmp_path: Path) -> None:
-    worker = BackgroundIndexer(1, tmp_path)
-    assert worker.running
-    worker.close()
-    assert not worker.running
-
-
-UNGUARDED_SCRIPT = """
-import sys
-from pathlib import Path
-from beslutsregister.searchindex import IndexDocument
-from beslutsregister.indexworker import BackgroundIndexer
-print("script ran", flush=True)
-worker = BackgroundIndexer(1, Path(sys.argv[1]))
-worker.add(IndexDocument(0, "beslut/a/", "A", "RUN/1/2024", "1 januari 2024", "2024", "E",
-                         "", "", ()), "<p>ord</p>")
-print(worker.write().documents)
-"""
-
-
-def test_a_build_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
-    """multiprocessing's spawn would run such a script again in the worker."""
-    script = tmp_path / "build.py"
-    script.write_text(UNGUARDED_SCRIPT, "utf-8")
-    result = subprocess.run([sys.executable, str(script), str(tmp_path / "index")],
-                            capture_output=True, text=True, timeout=60, check=False)
-    assert (result.returncode, result.stdout) == (0, "script ran\n1\n"), result.stderr

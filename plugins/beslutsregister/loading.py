@@ -9,6 +9,7 @@ unchanged files would dominate the preview's response time.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,8 +34,15 @@ class LoadResult:
         return not self.problems
 
 
+#: What reading one case file gives: the case if it is valid, and every problem found.
+CaseOutcome = tuple[Case | None, list[Problem]]
+
+#: Reads case files (paths, project root, rules) into one outcome per path, in order:
+#: :func:`load_case_files` here, or a split across processes (``buildworker.py``).
+CaseFilesLoader = Callable[[Sequence[Path], Path, CaseRules], list[CaseOutcome]]
+
 #: (path) -> (stat signature, rules, result) for case files parsed earlier in this process.
-_CACHE: dict[str, tuple[tuple[int, int], CaseRules, tuple[Case | None, list[Problem]]]] = {}
+_CACHE: dict[str, tuple[tuple[int, int], CaseRules, CaseOutcome]] = {}
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -59,10 +67,20 @@ def case_files(cases_dir: Path) -> list[Path]:
     return [Path(p) for p in sorted(found)]
 
 
+def load_case_files(paths: Sequence[Path], root: Path, rules: CaseRules) -> list[CaseOutcome]:
+    """Read and validate each case file on its own (cross-file checks come after)."""
+    return [_load_case(path, display_path(path, root), rules) for path in paths]
+
+
 def load_register(
-    cases_dir: Path, root: Path, rules: CaseRules | None = None
+    cases_dir: Path, root: Path, rules: CaseRules | None = None,
+    load_files: CaseFilesLoader = load_case_files,
 ) -> LoadResult:
-    """Read and validate every case in ``cases_dir``; paths in messages are relative to ``root``."""
+    """Read and validate every case in ``cases_dir``; paths in messages are relative to ``root``.
+
+    ``load_files`` reads the case files themselves; the checks across files (one diary
+    number, one spelling per unit) run here on what it returns, in file order.
+    """
     result = LoadResult()
     programmes_path = cases_dir / PROGRAMMES_FILE
     programmes_source = display_path(programmes_path, root)
@@ -88,8 +106,7 @@ def load_register(
         result.problems.append(Problem(display_path(cases_dir, root), 1, None,
                                        "is not a folder; expected the folder of case files"))
         return result
-    for path in case_files(cases_dir):
-        case, problems = _load_case(path, display_path(path, root), rules)
+    for case, problems in load_files(case_files(cases_dir), root, rules):
         result.problems.extend(problems)
         if case is not None:
             result.cases.append(case)
@@ -98,7 +115,7 @@ def load_register(
     return result
 
 
-def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, list[Problem]]:
+def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
     try:
         stat = os.stat(path)
     except OSError as exc:  # a broken link, or a file an editor is replacing right now
@@ -110,7 +127,7 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> tuple[Case | None, 
         return cached[2]
     text, problem = _read_text(path, source)
     if problem:
-        outcome: tuple[Case | None, list[Problem]] = (None, [problem])
+        outcome: CaseOutcome = (None, [problem])
     else:
         try:
             document: FrontMatterDocument = split_front_matter(text)

@@ -4,6 +4,13 @@ Everything here translates: case files are loaded and validated by
 :mod:`~beslutsregister.loading`, gated and laid out by :mod:`~beslutsregister.site`, and
 this module only hands the results to MkDocs (generated files, navigation, titles) and
 turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the build.
+
+A public build shares work with a second process (:mod:`~beslutsregister.buildworker`):
+it loads part of the register, and sanitizes and indexes case bodies. A case page's
+body therefore leaves ``on_page_content`` (which runs after other plugins', so their
+changes are sanitized too) and comes back sanitized in ``on_page_context`` (which runs
+before other plugins', so they and the template only ever see it sanitized). In
+between, the page's content is empty.
 """
 
 from __future__ import annotations
@@ -17,22 +24,22 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from . import search
+from .buildworker import BuildWorker, WorkerError
 from .config import RegisterConfig
-from .indexworker import BackgroundIndexer
-from .loading import load_register
+from .loading import load_case_files, load_register
 from .model import Problem
 from .navcache import TEMPLATES, NavigationCache
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec
 from .preview_cache import PreviewOutputKeeper, fingerprint
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
-from .searchindex import IndexDocument, SearchIndexError, documents_of
+from .searchindex import IndexDocument, documents_of
 from .site import CasePageMemo, RegisterSite
 from .validation import CaseRules
 
@@ -58,8 +65,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.keeper: PreviewOutputKeeper | None = None
         self.memo = CasePageMemo()
-        self.index: BackgroundIndexer | None = None  # public builds only
+        self.worker: BuildWorker | None = None  # public builds only
         self.index_documents: dict[str, IndexDocument] = {}
+        self.waiting: dict[str, tuple[int, PageSpec]] = {}  # bodies in the worker
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
 
@@ -78,9 +86,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.keeper.close()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.index is not None:  # no index for a build that failed
-            self.index.close()
-            self.index = None
+        self._stop_worker()  # no index for a build that failed
+
+    def _stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None
+        self.waiting = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -134,9 +146,15 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             dirs.insert(at, str(TEMPLATES))
         self.theme_dirs = dirs[at + 1:]
 
+    @event_priority(100)  # before other plugins look at pages: bodies are sanitized
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.theme_dirs is not None:
             NavigationCache().install(env, self.theme_dirs)
+        if self.worker is not None:  # every page is rendered: its body is on its way
+            try:
+                self.worker.finish_bodies()
+            except WorkerError as exc:
+                raise PluginError(f"beslutsregister: {exc}") from None
         return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -151,7 +169,14 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         rules = CaseRules(self.config.diary_number_pattern, self.config.diary_number_description)
-        loaded = load_register(self.cases_dir, self.root, rules)
+        self._stop_worker()
+        if not self.preview:  # a preview reuses what it loaded; a build shares the work
+            self.worker = BuildWorker()
+        try:
+            loaded = load_register(self.cases_dir, self.root, rules, self.worker.load_case_files
+                                   if self.worker is not None else load_case_files)
+        except WorkerError as exc:
+            raise PluginError(f"beslutsregister: {exc}") from None
         if loaded.problems:
             raise PluginError(format_problems(loaded.problems, self.config.cases_dir + "/"))
         self.site = RegisterSite(
@@ -187,10 +212,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         files.append(self._generated_file(files, config, search.SEARCH_PAGE, markdown))
         for dest, source in search.ASSET_SOURCES.items():
             files.append(File.generated(config, dest, abs_src_path=str(ASSETS / source)))
-        if not self.preview:  # indexed while the pages render, in a second process
+        if self.worker is not None:  # indexed while the pages render, in a second process
             self.index_documents = documents_of(public, lambda case: urls.url(urls.case(case)))
-            self.index = BackgroundIndexer(len(self.index_documents),
-                                           Path(config.site_dir) / search.INDEX_DIR)
+            self.worker.start_index(len(self.index_documents),
+                                    Path(config.site_dir) / search.INDEX_DIR)
 
     def _must_render(self, spec: PageSpec, context: str) -> bool:
         """In a preview, an unchanged case page keeps its last output; else render."""
@@ -259,6 +284,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                 page.file.content_string = ""
         return markdown
 
+    @event_priority(-100)  # after other plugins: what they add is sanitized too
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -271,10 +297,25 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             return spec.fill(html)
         # Case bodies are staff Markdown, which passes raw HTML: sanitize, index the
         # text, then add the register's own (escaped) blocks.
-        html = sanitize_html(html)
-        if self.index is not None and spec.case is not None:
-            self.index.add(self.index_documents[spec.case.slug], html)
-        return spec.fill(html)
+        if self.worker is None:  # a preview (mkdocs serve): sanitized here, not indexed
+            return spec.fill(sanitize_html(html))
+        document = self.index_documents.get(spec.case.slug) if spec.case else None
+        self.waiting[page.file.src_uri] = (self.worker.add_body(document, html), spec)
+        return ""  # until on_page_context
+
+    @event_priority(100)  # before other plugins and the template see the page
+    def on_page_context(
+        self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        waiting = self.waiting.pop(page.file.src_uri, None)
+        if waiting is not None:
+            assert self.worker is not None
+            number, spec = waiting
+            try:
+                page.content = spec.fill(self.worker.body(number))
+            except WorkerError as exc:
+                raise PluginError(f"beslutsregister: {exc}") from None
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page
@@ -293,11 +334,15 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
-        if self.index is not None:  # a preview has no search index
+        if self.waiting:  # never: MkDocs builds every page it rendered
+            raise PluginError(f"beslutsregister: {len(self.waiting)} case pages were not "
+                              f"built, the first {next(iter(self.waiting))}")
+        if self.worker is not None:  # a preview has no search index
             try:
-                index = self.index.write()
-            except SearchIndexError as exc:
-                raise PluginError(f"beslutsregister: search index: {exc}") from None
-            self.index, self.index_documents = None, {}
+                index = self.worker.write_index()
+            except WorkerError as exc:
+                raise PluginError(f"beslutsregister: {exc}") from None
+            finally:
+                self.worker, self.index_documents = None, {}
             log.info(f"beslutsregister: search index of {index.documents} decisions, "
                      f"{index.words} words, {index.files} files, {index.bytes / 1e6:.1f} MB")
