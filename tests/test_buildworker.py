@@ -96,8 +96,9 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     register = Register.of(loaded.cases, loaded.programmes)
     documents = documents_of(register, lambda case: f"beslut/{case.slug}/")
     html = {case.slug: BODIES[n % 2] for n, case in enumerate(register.cases)}
-    worker.start_index(len(documents), tmp_path / "worker")
-    numbers = {slug: worker.add_body(documents[slug], body) for slug, body in html.items()}
+    worker.start_index(list(documents.values()), tmp_path / "worker")
+    numbers = {slug: worker.add_body(documents[slug].number, body)
+               for slug, body in html.items()}
     extra = worker.add_body(None, "<p>Sanerad men <b>inte</b> indexerad</p><script>x</script>")
     worker.finish_bodies()
 
@@ -125,8 +126,8 @@ def test_an_index_error_comes_back_from_write_index(
     _write_cases(site, 2)
     loaded = _load(site)
     documents = documents_of(Register.of(loaded.cases, loaded.programmes), lambda c: c.slug)
-    worker.start_index(2, tmp_path)
-    worker.add_body(documents["run-1-2024"], "<p>a</p>")
+    worker.start_index(list(documents.values()), tmp_path)
+    worker.add_body(documents["run-1-2024"].number, "<p>a</p>")
     worker.finish_bodies()
     with pytest.raises(WorkerError, match=r"^writing the search index: 1 public cases were "
                        r"not indexed \(the first is number 0\); expected every public case "
@@ -142,7 +143,7 @@ def test_a_failed_body_fails_finish_bodies(worker: BuildWorker, tmp_path: Path) 
 
 
 def test_a_child_gone_while_pages_render_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
-    worker.start_index(1, tmp_path)
+    worker.start_index([], tmp_path)
     worker._process.kill()
     worker._process.wait()
     worker.add_body(None, "<p>a</p>")  # a broken pipe is not raised here ...
@@ -152,7 +153,7 @@ def test_a_child_gone_while_pages_render_is_an_error(worker: BuildWorker, tmp_pa
 
 
 def test_close_stops_the_child_and_removes_the_spool(worker: BuildWorker, tmp_path: Path) -> None:
-    worker.start_index(1, tmp_path)
+    worker.start_index([], tmp_path)
     worker.add_body(None, "<p>a</p>")
     worker.finish_bodies()
     spool = worker._spool_path
@@ -167,7 +168,7 @@ from pathlib import Path
 from beslutsregister.buildworker import BuildWorker
 print("script ran", flush=True)
 worker = BuildWorker()
-worker.start_index(0, Path(sys.argv[1]))
+worker.start_index([], Path(sys.argv[1]))
 number = worker.add_body(None, "<p>ord</p>")
 worker.finish_bodies()
 print(worker.body(number), worker.write_index().documents)

@@ -214,7 +214,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             files.append(File.generated(config, dest, abs_src_path=str(ASSETS / source)))
         if self.worker is not None:  # indexed while the pages render, in a second process
             self.index_documents = documents_of(public, lambda case: urls.url(urls.case(case)))
-            self.worker.start_index(len(self.index_documents),
+            self.worker.start_index(list(self.index_documents.values()),
                                     Path(config.site_dir) / search.INDEX_DIR)
 
     def _must_render(self, spec: PageSpec, context: str) -> bool:
@@ -300,7 +300,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.worker is None:  # a preview (mkdocs serve): sanitized here, not indexed
             return spec.fill(sanitize_html(html))
         document = self.index_documents.get(spec.case.slug) if spec.case else None
-        self.waiting[page.file.src_uri] = (self.worker.add_body(document, html), spec)
+        number = self.worker.add_body(document.number if document else None, html)
+        self.waiting[page.file.src_uri] = (number, spec)
         return ""  # until on_page_context
 
     @event_priority(100)  # before other plugins and the template see the page
