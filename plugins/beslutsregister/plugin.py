@@ -168,10 +168,29 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        rules = CaseRules(self.config.diary_number_pattern, self.config.diary_number_description)
         self._stop_worker()
-        if not self.preview:  # a preview reuses what it loaded; a build shares the work
-            self.worker = BuildWorker()
+        if self.preview:  # a preview reuses what it loaded before
+            self._add_register(files, config)
+            return files
+        # A public build shares its work with a second process (buildworker.py).
+        # Nearly everything made here lives until the end, and it makes almost no
+        # reference cycles (150 unreachable objects of 217 000 at 10 000 cases): the
+        # garbage collector would only scan it again and again (0.4 s at 10 000), so it
+        # pauses, and then what was made is frozen out of its sight.
+        self.worker = BuildWorker()
+        gc.disable()
+        try:
+            self._add_register(files, config)
+            assert self.site is not None
+            self.site.release_reuse_caches()
+            gc.freeze()
+        finally:
+            gc.enable()
+        return files
+
+    def _add_register(self, files: Files, config: MkDocsConfig) -> None:
+        """Load the register and add its pages, data files and search to ``files``."""
+        rules = CaseRules(self.config.diary_number_pattern, self.config.diary_number_description)
         try:
             loaded = load_register(self.cases_dir, self.root, rules, self.worker.load_case_files
                                    if self.worker is not None else load_case_files)
@@ -194,12 +213,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self._add_search(files, config)
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
-        if not self.preview:
-            self.site.release_reuse_caches()
-            # Everything loaded so far lives until the end: keep the garbage collector
-            # from scanning it again and again while thousands of pages render.
-            gc.freeze()
-        return files
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
         """The search page and its scripts; the index collects case pages as they render."""
