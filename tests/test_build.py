@@ -578,6 +578,56 @@ def test_hostile_body_is_sanitized(mixed_site: Site) -> None:
         assert bad not in html
 
 
+#: A hook (a plugin in one file) that adds active HTML to case pages' content, and records
+#: what the page's content is when it prepares the template.
+OTHER_PLUGIN = """
+import json
+from pathlib import Path
+
+seen = {}
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("beslut/"):
+        html += '<p onclick="alert(1)">Tillagt av en annan plugin</p><script>alert(2)</script>'
+    return html
+
+
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri.startswith("beslut/"):
+        seen[page.file.src_uri] = page.content
+    return context
+
+
+def on_post_build(config):
+    Path(config.config_file_path).with_name("seen.json").write_text(json.dumps(seen), "utf-8")
+"""
+
+
+def test_other_plugins_changes_are_sanitized_and_they_see_only_sanitized_bodies(
+    tmp_path: Path,
+) -> None:
+    """The register sanitizes after other plugins' on_page_content, and gives a page its
+    sanitized body before their on_page_context (the body is sanitized in between, in
+    the build's second process)."""
+    site = make_site(tmp_path / "project", config=config() + "hooks:\n  - other.py\n")
+    (site.root / "other.py").write_text(OTHER_PLUGIN, encoding="utf-8")
+    site.write_case("1.md", case_text(diary_number="RUN/1/2024", body=HOSTILE_BODY))
+    site.write_case("2.md", case_text(diary_number="RUN/2/2024"))
+    site.built()
+    seen = json.loads((site.root / "seen.json").read_text(encoding="utf-8"))
+    assert sorted(seen) == ["beslut/run-1-2024.md", "beslut/run-2-2024.md"]
+    for src_uri, content in seen.items():
+        page = site.page(src_uri.removesuffix(".md"))
+        assert content in page, src_uri  # what the hook saw is what was published
+        assert '<table class="br-facts">' in content
+        assert "<p>Tillagt av en annan plugin</p>" in content
+        for bad in ("<script", "onclick", "javascript:", "<iframe", "alert("):
+            assert bad not in content, (src_uri, bad)
+    assert "Klicka här" in seen["beslut/run-1-2024.md"]
+    assert "Beslutet fattas." in seen["beslut/run-2-2024.md"]
+
+
 def test_protected_officer_is_published_nowhere(mixed_site: Site) -> None:
     for secret in ("Qvintus", "Skyddsson", "qvintus@example.se", "0701234567"):
         assert [p for p, text in mixed_site.output_text() if secret in text] == [], secret

@@ -113,7 +113,7 @@ class _Child:
             self.writer = SearchIndexWriter(len(documents), folder)
             self.spool = open(spool, "wb")  # noqa: SIM115 (closed in finish())
         except Exception as exc:
-            self.error = _describe(exc)
+            self.error = f"starting the search index: {_describe(exc)}"
 
     def body(self, number: int, document: int, html: str) -> None:
         if self.error is not None:
