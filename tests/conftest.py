@@ -79,8 +79,9 @@ class Site:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def build(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    def build(self, *args: str, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
         return subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
             cwd=self.root, env=env, capture_output=True, text=True, timeout=600,

@@ -578,54 +578,83 @@ def test_hostile_body_is_sanitized(mixed_site: Site) -> None:
         assert bad not in html
 
 
-#: A hook (a plugin in one file) that adds active HTML to case pages' content, and records
-#: what the page's content is when it prepares the template.
+#: A hook (a plugin in one file, registered after the register) that records what case
+#: pages look like to it, and adds active HTML to them.
 OTHER_PLUGIN = """
 import json
 from pathlib import Path
 
-seen = {}
+received, seen = {}, {}
 
 
 def on_page_content(html, page, config, files):
     if page.file.src_uri.startswith("beslut/"):
+        received[page.file.src_uri] = html
         html += '<p onclick="alert(1)">Tillagt av en annan plugin</p><script>alert(2)</script>'
     return html
 
 
-def on_page_context(context, page, config, nav):
-    if page.file.src_uri.startswith("beslut/"):
-        seen[page.file.src_uri] = page.content
-    return context
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        if file.src_uri.startswith("beslut/"):
+            seen[file.src_uri] = file.page.content
+    return env
 
 
 def on_post_build(config):
-    Path(config.config_file_path).with_name("seen.json").write_text(json.dumps(seen), "utf-8")
+    Path(config.config_file_path).with_name("seen.json").write_text(
+        json.dumps({"received": received, "seen": seen}), "utf-8")
 """
 
 
-def test_other_plugins_changes_are_sanitized_and_they_see_only_sanitized_bodies(
+def test_other_plugins_never_see_an_unsanitized_body_and_their_additions_are_sanitized(
     tmp_path: Path,
 ) -> None:
-    """The register sanitizes after other plugins' on_page_content, and gives a page its
-    sanitized body before their on_page_context (the body is sanitized in between, in
-    the build's second process)."""
+    """The register takes a case body before other plugins' on_page_content (they see an
+    empty page), sanitizes what they add, and gives the page its content by on_env."""
     site = make_site(tmp_path / "project", config=config() + "hooks:\n  - other.py\n")
     (site.root / "other.py").write_text(OTHER_PLUGIN, encoding="utf-8")
     site.write_case("1.md", case_text(diary_number="RUN/1/2024", body=HOSTILE_BODY))
     site.write_case("2.md", case_text(diary_number="RUN/2/2024"))
     site.built()
-    seen = json.loads((site.root / "seen.json").read_text(encoding="utf-8"))
-    assert sorted(seen) == ["beslut/run-1-2024.md", "beslut/run-2-2024.md"]
-    for src_uri, content in seen.items():
+    hook = json.loads((site.root / "seen.json").read_text(encoding="utf-8"))
+    assert hook["received"] == {"beslut/run-1-2024.md": "", "beslut/run-2-2024.md": ""}
+    assert sorted(hook["seen"]) == ["beslut/run-1-2024.md", "beslut/run-2-2024.md"]
+    for src_uri, content in hook["seen"].items():
         page = site.page(src_uri.removesuffix(".md"))
         assert content in page, src_uri  # what the hook saw is what was published
-        assert '<table class="br-facts">' in content
-        assert "<p>Tillagt av en annan plugin</p>" in content
+        assert content.startswith('<table class="br-facts">')
+        assert content.endswith("<p>Tillagt av en annan plugin</p>")  # after the body
         for bad in ("<script", "onclick", "javascript:", "<iframe", "alert("):
             assert bad not in content, (src_uri, bad)
-    assert "Klicka här" in seen["beslut/run-1-2024.md"]
-    assert "Beslutet fattas." in seen["beslut/run-2-2024.md"]
+    assert "Klicka här" in hook["seen"]["beslut/run-1-2024.md"]
+    assert "Beslutet fattas." in hook["seen"]["beslut/run-2-2024.md"]
+
+
+#: A hook that stops the build's second process while case pages render.
+KILLER = """
+def on_page_content(html, page, config, files):
+    worker = config.plugins["beslutsregister"].worker
+    if worker is not None and page.file.src_uri.startswith("beslut/"):
+        worker._process.kill()
+        worker._process.wait()
+    return html
+"""
+
+
+def test_a_second_process_gone_mid_build_fails_it_and_publishes_no_case(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "project", config=config() + "hooks:\n  - killer.py\n")
+    (site.root / "killer.py").write_text(KILLER, encoding="utf-8")
+    site.write_case("1.md", case_text(diary_number="RUN/1/2024"))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = site.build(env={"TMPDIR": str(temp)})
+    assert result.returncode == 1
+    assert ("ERROR   -  beslutsregister: sanitizing case pages: the build's second process "
+            "stopped unexpectedly (exit code -9)") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(site.site.glob("beslut/**/*.html"))
+    assert list(temp.iterdir()) == []  # its spool and files are gone
 
 
 def test_protected_officer_is_published_nowhere(mixed_site: Site) -> None:

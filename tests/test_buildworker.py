@@ -6,6 +6,7 @@ tests name what the build was doing when the child failed.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -59,6 +60,14 @@ def test_loading_shared_with_the_child_gives_the_same_register(
     assert [p.path for p in shared.problems] == ["cases/trasig.md", "cases/run-7-2024.md"]
 
 
+def test_a_register_at_the_threshold_is_shared(site: Site, worker: BuildWorker) -> None:
+    """The real threshold: the child's part (160 paths) is sent in a file, not a message."""
+    _write_cases(site, buildworker.MIN_FILES_TO_SHARE)
+    shared, alone = _load(site, worker), _load(site)
+    assert shared.cases == alone.cases and len(shared.cases) == 400
+    assert (worker._spool_path.parent / "paths.txt").read_text("utf-8").count("\0") == 159
+
+
 def test_a_small_register_is_loaded_without_the_child(site: Site, worker: BuildWorker) -> None:
     _write_cases(site, 3)
     worker._process.kill()  # would fail any request
@@ -96,17 +105,19 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     register = Register.of(loaded.cases, loaded.programmes)
     documents = documents_of(register, lambda case: f"beslut/{case.slug}/")
     html = {case.slug: BODIES[n % 2] for n, case in enumerate(register.cases)}
+    html["run-3-2024"] = "<p>" + "Långt beslut med många ord. " * 20_000 + "</p>"  # 580 KB
     worker.start_index(list(documents.values()), tmp_path / "worker")
-    numbers = {slug: worker.add_body(documents[slug].number, body)
+    numbers = {slug: worker.add_body(slug, documents[slug].number, body)
                for slug, body in html.items()}
-    extra = worker.add_body(None, "<p>Sanerad men <b>inte</b> indexerad</p><script>x</script>")
-    worker.finish_bodies()
+    extra = worker.add_body("extra", None, "<p>Sanerad, <b>ej</b> indexerad</p><script>x</script>")
+    bodies = worker.finish_bodies()
 
-    assert worker.body(extra) == "<p>Sanerad men <b>inte</b> indexerad</p>"  # out of order
-    for slug in reversed(list(numbers)):
-        assert worker.body(numbers[slug]) == sanitize_html(html[slug]), slug
-    assert "<script" not in sanitize_html(BODIES[0]) and "onclick" not in sanitize_html(
-        BODIES[0]) and "javascript" not in sanitize_html(BODIES[0])
+    assert bodies[extra] == "<p>Sanerad, <b>ej</b> indexerad</p>"
+    for slug, number in numbers.items():
+        assert bodies[number] == sanitize_html(html[slug]), slug
+    for bad in ("<script", "onclick", "javascript"):
+        assert bad not in bodies[numbers[register.cases[0].slug]]
+    assert not worker._spool_path.exists()  # read once, then removed
     summary = worker.write_index()
     assert summary.documents == 6 and not worker.running
 
@@ -127,7 +138,7 @@ def test_an_index_error_comes_back_from_write_index(
     loaded = _load(site)
     documents = documents_of(Register.of(loaded.cases, loaded.programmes), lambda c: c.slug)
     worker.start_index(list(documents.values()), tmp_path)
-    worker.add_body(documents["run-1-2024"].number, "<p>a</p>")
+    worker.add_body("a", documents["run-1-2024"].number, "<p>a</p>")
     worker.finish_bodies()
     with pytest.raises(WorkerError, match=r"^writing the search index: 1 public cases were "
                        r"not indexed \(the first is number 0\); expected every public case "
@@ -135,31 +146,76 @@ def test_an_index_error_comes_back_from_write_index(
         worker.write_index()
 
 
-def test_a_failed_body_fails_finish_bodies(worker: BuildWorker, tmp_path: Path) -> None:
-    worker.add_body(None, "<p>a</p>")  # before start_index: the child has nowhere to put it
-    with pytest.raises(WorkerError, match=r"^sanitizing case pages: AssertionError: bodies "
-                       r"before start$"):
+def test_a_failed_body_is_named(worker: BuildWorker, tmp_path: Path) -> None:
+    worker.add_body("beslut/run-1-2024.md", None, "<p>a</p>")  # before the index: nowhere to go
+    with pytest.raises(WorkerError, match=r"^sanitizing beslut/run-1-2024.md: it came "
+                       r"before the search index was started$"):
         worker.finish_bodies()
+
+
+def test_an_index_that_cannot_start_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
+    shutil.rmtree(worker._spool_path.parent)  # nowhere to spool
+    worker.start_index([], tmp_path)
+    worker.add_body("beslut/a.md", None, "<p>a</p>")
+    with pytest.raises(WorkerError, match=r"^starting the search index: FileNotFoundError: "):
+        worker.finish_bodies()
+
+
+def test_an_index_that_cannot_be_written_names_the_page(
+    site: Site, worker: BuildWorker, tmp_path: Path
+) -> None:
+    _write_cases(site, 1)
+    loaded = _load(site)
+    documents = documents_of(Register.of(loaded.cases, loaded.programmes), lambda c: c.slug)
+    (tmp_path / "fil").write_text("x", "utf-8")
+    worker.start_index(list(documents.values()), tmp_path / "fil")  # a file, not a folder
+    worker.add_body("beslut/run-1-2024.md", 0, "<p>a</p>")
+    with pytest.raises(WorkerError, match=r"^indexing beslut/run-1-2024.md: "
+                       r"(FileExistsError|NotADirectoryError): "):
+        worker.finish_bodies()
+
+
+def test_a_body_after_the_last_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
+    worker.start_index([], tmp_path)
+    assert worker.finish_bodies() == []
+    with pytest.raises(WorkerError, match=r"^sanitizing beslut/sen.md: the page was rendered "
+                       r"after all case pages were \(by another plugin\?\); expected one "
+                       r"rendering$"):
+        worker.add_body("beslut/sen.md", None, "<p>sen</p>")
 
 
 def test_a_child_gone_while_pages_render_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
     worker.start_index([], tmp_path)
     worker._process.kill()
     worker._process.wait()
-    worker.add_body(None, "<p>a</p>")  # a broken pipe is not raised here ...
+    worker.add_body("a", None, "<p>a</p>")  # a broken pipe is not raised here ...
     with pytest.raises(WorkerError, match=r"^sanitizing case pages: the build's second "
                        r"process stopped unexpectedly \(exit code -9\)$"):
         worker.finish_bodies()  # ... but here
 
 
-def test_close_stops_the_child_and_removes_the_spool(worker: BuildWorker, tmp_path: Path) -> None:
+def test_close_stops_the_child_and_removes_its_files(worker: BuildWorker, tmp_path: Path) -> None:
     worker.start_index([], tmp_path)
-    worker.add_body(None, "<p>a</p>")
-    worker.finish_bodies()
-    spool = worker._spool_path
-    assert worker.running and spool.is_file()
+    worker.add_body("a", None, "<p>a</p>")
+    folder = worker._spool_path.parent
+    assert worker.running and folder.is_dir()
     worker.close()
-    assert not worker.running and not spool.parent.exists()
+    assert not worker.running and not folder.exists()
+
+
+def test_a_project_module_named_like_a_library_does_not_shadow_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build runs in the project folder: its yaml.py must not replace PyYAML."""
+    (tmp_path / "yaml.py").write_text("raise ImportError('the project's own yaml.py')\n")
+    monkeypatch.chdir(tmp_path)
+    started = BuildWorker()
+    try:
+        started.start_index([], tmp_path / "index")
+        number = started.add_body("a", None, "<p>ord</p>")
+        assert started.finish_bodies()[number] == "<p>ord</p>"
+    finally:
+        started.close()
 
 
 UNGUARDED_SCRIPT = """
@@ -169,9 +225,8 @@ from beslutsregister.buildworker import BuildWorker
 print("script ran", flush=True)
 worker = BuildWorker()
 worker.start_index([], Path(sys.argv[1]))
-number = worker.add_body(None, "<p>ord</p>")
-worker.finish_bodies()
-print(worker.body(number), worker.write_index().documents)
+number = worker.add_body("a", None, "<p>ord</p>")
+print(worker.finish_bodies()[number], worker.write_index().documents)
 """
 
 

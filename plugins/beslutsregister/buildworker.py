@@ -10,20 +10,22 @@ child process (:class:`BuildWorker`) and gives it the work that does not need Mk
    pages' templates. Each case body goes to the child as it is rendered. The child
    sanitizes it (:func:`~beslutsregister.sanitize.sanitize_html`), appends it to a spool
    file and adds it to the search index. When every page is rendered,
-   :meth:`BuildWorker.finish_bodies` waits for the child to catch up, and the build reads
-   each sanitized body back from the spool as its template renders.
+   :meth:`BuildWorker.finish_bodies` waits for the child to catch up and reads the
+   sanitized bodies back from the spool.
 3. **Writing the index** then runs in the child while the templates render.
 
-The child is a fresh interpreter running this module (``python -m``), fed frames on its
-standard input (pickled requests, and bodies as plain UTF-8: pickling each body and its
-index document cost the build 60 µs a page), answering on its standard output. Not
+The child is a fresh interpreter running this module (``python -P -m``: a project file
+named like a library, ``yaml.py``, cannot shadow it), fed frames on its standard input
+(pickled requests, and bodies as plain UTF-8: pickling each body and its index document
+cost the build 60 µs a page), answering on its standard output (anything a library
+prints goes to its standard error instead). Not
 :mod:`multiprocessing`: its "spawn" and "forkserver" children re-import the parent's
 main script, so a site built from an unguarded ``build.py`` would run that script again
 in the child; "fork" would copy a build's memory and any lock another thread holds.
 
-Any error in the child comes back as a :class:`WorkerError` from the call that waits for
-it. A body the child did not sanitize is never published: the page only gets content
-from the spool.
+Any error in the child, or its end, comes back as a :class:`WorkerError` from the call
+that waits for it, naming what it was doing (and the page, for a body). A body the child
+did not sanitize is never published: the page only gets content from the spool.
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ class WorkerError(RuntimeError):
     """The child failed, or stopped: the message says what it was doing."""
 
 
+class _BrokenFrame(Exception):
+    """A frame cut short, or not what this module writes."""
+
+
 def _send(stream: IO[bytes], message: tuple[Any, ...]) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEAD.pack(_PICKLE, len(data)) + data)
@@ -72,15 +78,28 @@ def _send_body(stream: IO[bytes], number: int, document: int, html: str) -> None
 
 
 def _receive(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """Requests as tuples; a body frame as ("body", number, document, html)."""
-    while len(head := stream.read(_HEAD.size)) == _HEAD.size:
-        kind, length = _HEAD.unpack(head)
-        data = stream.read(length)
-        if kind == _BODY:
-            number, document = _BODY_HEAD.unpack_from(data)
-            yield "body", number, document, data[_BODY_HEAD.size:].decode("utf-8")
-        else:
-            yield pickle.loads(data)
+    """Requests as tuples; a body frame as ("body", number, document, html).
+
+    Ends at the end of the stream; raises :class:`_BrokenFrame` for a frame cut short or
+    that does not decode.
+    """
+    while head := stream.read(_HEAD.size):
+        try:
+            kind, length = _HEAD.unpack(head)
+            data = stream.read(length)
+            if len(data) != length:
+                raise _BrokenFrame(f"a message cut short ({len(data)} of {length} bytes)")
+            if kind == _BODY:
+                number, document = _BODY_HEAD.unpack_from(data)
+                message: tuple[Any, ...] = ("body", number, document,
+                                            data[_BODY_HEAD.size:].decode("utf-8"))
+            else:
+                message = pickle.loads(data)
+        except _BrokenFrame:
+            raise
+        except Exception as exc:  # struct.error, UnpicklingError, UnicodeDecodeError ...
+            raise _BrokenFrame(f"an unreadable message ({type(exc).__name__}: {exc})") from None
+        yield message
 
 
 def _describe(exc: Exception) -> str:
@@ -95,14 +114,16 @@ class _Child:
         self.writer: SearchIndexWriter | None = None
         self.documents: list[IndexDocument] = []
         self.spool: IO[bytes] | None = None
-        self.error: str | None = None  # the first failed body; reported by "finish"
+        #: The first failure: (body number or None, what was being done, what went wrong).
+        self.error: tuple[int | None, str, str] | None = None
 
     def reply(self, *message: Any) -> None:
         _send(self.replies, message)
         self.replies.flush()
 
-    def load(self, paths: Sequence[Path], root: Path, rules: CaseRules) -> None:
+    def load(self, paths_file: Path, root: Path, rules: CaseRules) -> None:
         try:
+            paths = [Path(p) for p in paths_file.read_text("utf-8").split("\0")]
             self.reply("loaded", load_case_files(paths, root, rules))
         except Exception as exc:
             self.reply("error", _describe(exc))
@@ -113,20 +134,24 @@ class _Child:
             self.writer = SearchIndexWriter(len(documents), folder)
             self.spool = open(spool, "wb")  # noqa: SIM115 (closed in finish())
         except Exception as exc:
-            self.error = f"starting the search index: {_describe(exc)}"
+            self.error = (None, "starting the search index", _describe(exc))
 
     def body(self, number: int, document: int, html: str) -> None:
         if self.error is not None:
             return
+        if self.writer is None or self.spool is None:
+            self.error = (number, "sanitizing", "it came before the search index was started")
+            return
+        doing = "sanitizing"
         try:
-            assert self.writer is not None and self.spool is not None, "bodies before start"
             clean = sanitize_html(html)
             data = clean.encode("utf-8")
             self.spool.write(_SPOOL_HEAD.pack(number, len(data)) + data)
+            doing = "indexing"
             if document >= 0:
                 self.writer.add(self.documents[document], clean)
         except Exception as exc:
-            self.error = _describe(exc)
+            self.error = (number, doing, _describe(exc))
 
     def finish(self) -> None:
         """Say the bodies are spooled, then write the index and say so."""
@@ -134,7 +159,7 @@ class _Child:
             if self.spool is not None:
                 self.spool.close()
         except Exception as exc:
-            self.error = self.error or _describe(exc)
+            self.error = self.error or (None, "sanitizing case pages", _describe(exc))
         self.reply("bodies", self.error)
         if self.error is not None:
             return
@@ -164,24 +189,29 @@ class BuildWorker:
     """The child process of one public build; see the module's docstring for its work.
 
     Call, in this order: :meth:`load_case_files` (optional), :meth:`start_index`, then
-    :meth:`add_body` for each case page, :meth:`finish_bodies`, :meth:`body` for each,
-    and :meth:`write_index`. :meth:`close` ends the child at any point.
+    :meth:`add_body` for each case page, :meth:`finish_bodies` (which gives back the
+    sanitized bodies) and :meth:`write_index`. :meth:`close` ends the child at any point.
     """
 
     def __init__(self) -> None:
         package_root = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+        self._folder = tempfile.TemporaryDirectory(prefix="beslutsregister-",
+                                                   ignore_cleanup_errors=True)
+        self._spool_path = Path(self._folder.name) / "bodies.bin"
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
-        self._spool_dir = tempfile.TemporaryDirectory(prefix="beslutsregister-",
-                                                      ignore_cleanup_errors=True)
-        self._spool_path = Path(self._spool_dir.name) / "bodies.bin"
-        self._spool: IO[bytes] | None = None
-        self._early: dict[int, str] = {}  # bodies read from the spool before they were asked for
-        self._bodies = 0
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
-            env={**os.environ, "PYTHONPATH": path})
+        self._names: list[str] = []  # of the bodies, for messages
+        self._finished = False
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-P", "-m", __name__],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
+                env={**os.environ, "PYTHONPATH": path})
+        except (OSError, ValueError) as exc:
+            self._errors.close()
+            self._folder.cleanup()
+            raise WorkerError(f"starting the build's second process ({sys.executable}): "
+                              f"{exc}") from None
 
     # -- loading -------------------------------------------------------------------------
 
@@ -191,8 +221,10 @@ class BuildWorker:
         """:func:`~beslutsregister.loading.load_case_files`, the last part in the child."""
         shared = int(len(paths) * CHILD_SHARE) if len(paths) >= MIN_FILES_TO_SHARE else 0
         own, theirs = paths[: len(paths) - shared], paths[len(paths) - shared:]
-        if theirs:
-            self._request("load", list(theirs), root, rules)
+        if theirs:  # the paths go in a file: a long request would wait for the child to read
+            paths_file = Path(self._folder.name) / "paths.txt"
+            paths_file.write_text("\0".join(str(p) for p in theirs), "utf-8")
+            self._request("load", paths_file, root, rules)
         outcomes = load_case_files(own, root, rules)
         if theirs:
             outcomes += self._reply("loaded", "loading case files")
@@ -204,36 +236,43 @@ class BuildWorker:
         """Index these documents (``documents[i].number == i``) into ``folder`` (emptied)."""
         self._request("start", list(documents), folder, self._spool_path)
 
-    def add_body(self, document: int | None, html: str) -> int:
-        """Sanitize a rendered case body, and index it as ``document`` (a number given to
-        :meth:`start_index`) unless None; the body's number."""
-        number = self._bodies
-        self._bodies += 1
+    def add_body(self, name: str, document: int | None, html: str) -> int:
+        """Sanitize the rendered body of the page ``name`` (for messages), and index it as
+        ``document`` (a number given to :meth:`start_index`) unless None; its number."""
+        if self._finished:
+            raise WorkerError(f"sanitizing {name}: the page was rendered after all case "
+                              "pages were (by another plugin?); expected one rendering")
+        number = len(self._names)
+        self._names.append(name)
         assert self._process.stdin is not None
         with contextlib.suppress(BrokenPipeError, OSError):  # a gone child: finish_bodies says so
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
 
-    def finish_bodies(self) -> None:
-        """Wait until every body is sanitized; the index is then written meanwhile."""
+    def finish_bodies(self) -> list[str]:
+        """Wait until every body is sanitized; the sanitized bodies, by number.
+
+        The child then writes the search index, meanwhile.
+        """
+        self._finished = True
         self._request("finish")
         error = self._reply("bodies", "sanitizing case pages")
         if error is not None:
-            raise WorkerError(f"sanitizing case pages: {error}")
-        self._spool = open(self._spool_path, "rb")  # noqa: SIM115 (closed in close())
-
-    def body(self, number: int) -> str:
-        """The sanitized body of :meth:`add_body`'s ``number``, once (read from the spool)."""
-        if number in self._early:
-            return self._early.pop(number)
-        assert self._spool is not None, "body() before finish_bodies()"
-        while len(head := self._spool.read(_SPOOL_HEAD.size)) == _SPOOL_HEAD.size:
-            found, length = _SPOOL_HEAD.unpack(head)
-            text = self._spool.read(length).decode("utf-8")
-            if found == number:
-                return text
-            self._early[found] = text
-        raise WorkerError(f"sanitizing case pages: body {number} is missing from the spool")
+            number, doing, detail = error
+            raise WorkerError(f"{doing} {self._names[number]}: {detail}" if number is not None
+                              else f"{doing}: {detail}")
+        bodies: list[str] = []
+        with open(self._spool_path, "rb") as spool:
+            while head := spool.read(_SPOOL_HEAD.size):
+                number, length = _SPOOL_HEAD.unpack(head)
+                if number != len(bodies):
+                    break
+                bodies.append(spool.read(length).decode("utf-8"))
+        self._spool_path.unlink()
+        if len(bodies) != len(self._names):
+            raise WorkerError(f"sanitizing case pages: {len(self._names)} bodies were sent, "
+                              f"{len(bodies)} came back")
+        return bodies
 
     def write_index(self) -> IndexSummary:
         """Wait for the child to finish writing the index; its summary. Ends the child."""
@@ -254,7 +293,10 @@ class BuildWorker:
 
     def _reply(self, expected: str, doing: str) -> Any:
         assert self._process.stdout is not None
-        reply = next(_receive(self._process.stdout), None)
+        try:
+            reply = next(_receive(self._process.stdout), None)
+        except _BrokenFrame as exc:
+            raise WorkerError(f"{doing}: the build's second process sent {exc}") from None
         if reply is None:
             self._process.wait()
             detail = self._stderr()
@@ -264,7 +306,8 @@ class BuildWorker:
         kind, value = reply
         if kind == "error":
             raise WorkerError(f"{doing}: {value}")
-        assert kind == expected, reply
+        if kind != expected:
+            raise WorkerError(f"{doing}: the build's second process answered {kind!r}")
         return value
 
     def _stderr(self) -> str:
@@ -273,28 +316,35 @@ class BuildWorker:
         return lines[-1] if lines else ""
 
     def close(self) -> None:
-        """Stop the child and remove the spool (after a failed build too)."""
+        """Stop the child and remove its files (after a failed build too)."""
         process = self._process
+        for stream in (process.stdout, process.stdin):  # a child writing a reply stops too
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
         if process.poll() is None:
-            with contextlib.suppress(BrokenPipeError, OSError):
-                assert process.stdin is not None
-                process.stdin.close()  # the child ends at the end of its input
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        for stream in (process.stdin, process.stdout, self._spool, self._errors):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-        self._early.clear()
-        self._spool_dir.cleanup()
+        with contextlib.suppress(OSError):
+            self._errors.close()
+        self._folder.cleanup()
 
     @property
     def running(self) -> bool:
         return self._process.poll() is None
 
 
+def _main() -> None:
+    """The child: replies go to the real standard output, anything printed to stderr."""
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, replies)
+    replies.close()
+
+
 if __name__ == "__main__":
-    serve(sys.stdin.buffer, sys.stdout.buffer)
+    _main()

@@ -5,18 +5,20 @@ Everything here translates: case files are loaded and validated by
 this module only hands the results to MkDocs (generated files, navigation, titles) and
 turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the build.
 
-A public build shares work with a second process (:mod:`~beslutsregister.buildworker`):
-it loads part of the register, and sanitizes and indexes case bodies. A case page's
-body therefore leaves ``on_page_content`` (which runs after other plugins', so their
-changes are sanitized too) and comes back sanitized in ``on_page_context`` (which runs
-before other plugins', so they and the template only ever see it sanitized). In
-between, the page's content is empty.
+A case page's rendered body is staff Markdown, which passes raw HTML, so no other
+plugin may see it before it is sanitized. The register takes it first in
+``on_page_content`` and leaves the page empty; other plugins' ``on_page_content`` see
+an empty page, and what they add is sanitized and kept after the body. A public build
+sanitizes and indexes bodies in a second process (:mod:`~beslutsregister.buildworker`),
+and every case page has its content again in ``on_env``, before any template renders;
+a preview sanitizes at once.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -50,6 +52,16 @@ ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/beslutsregister.css"
 
 
+@dataclass
+class _CaseBody:
+    """A case page between the rendering of its body and its sanitized content."""
+
+    page: Page
+    spec: PageSpec
+    number: int = -1  # of its body in the build worker (a public build)
+    html: str = ""  # its sanitized body (a preview)
+
+
 def format_problems(problems: list[Problem], folder: str) -> str:
     count = len(problems)
     head = f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was published:"
@@ -67,7 +79,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.memo = CasePageMemo()
         self.worker: BuildWorker | None = None  # public builds only
         self.index_documents: dict[str, IndexDocument] = {}
-        self.waiting: dict[str, tuple[int, PageSpec]] = {}  # bodies in the worker
+        self.case_bodies: dict[str, _CaseBody] = {}  # by src_uri, while pages render
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
 
@@ -87,12 +99,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_worker()  # no index for a build that failed
+        gc.unfreeze()
 
     def _stop_worker(self) -> None:
         if self.worker is not None:
             self.worker.close()
             self.worker = None
-        self.waiting = {}
+        self.case_bodies = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -146,16 +159,27 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             dirs.insert(at, str(TEMPLATES))
         self.theme_dirs = dirs[at + 1:]
 
-    @event_priority(100)  # before other plugins look at pages: bodies are sanitized
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def _install_navigation_cache(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.theme_dirs is not None:
             NavigationCache().install(env, self.theme_dirs)
-        if self.worker is not None:  # every page is rendered: its body is on its way
+        return env
+
+    @event_priority(100)  # before other plugins and every template
+    def _fill_case_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is rendered: give each case page its sanitized content."""
+        if self.worker is not None:
             try:
-                self.worker.finish_bodies()
+                bodies = self.worker.finish_bodies()
             except WorkerError as exc:
                 raise PluginError(f"beslutsregister: {exc}") from None
+            for body in self.case_bodies.values():
+                added = body.page.content  # by other plugins, after the body
+                body.page.content = body.spec.fill(
+                    bodies[body.number] + (sanitize_html(added) if added else ""))
+        self.case_bodies = {}
         return env
+
+    on_env = CombinedEvent(_install_navigation_cache, _fill_case_pages)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:
@@ -177,7 +201,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         # reference cycles (150 unreachable objects of 217 000 at 10 000 cases): the
         # garbage collector would only scan it again and again (0.4 s at 10 000), so it
         # pauses, and then what was made is frozen out of its sight.
-        self.worker = BuildWorker()
+        try:
+            self.worker = BuildWorker()
+        except WorkerError as exc:
+            raise PluginError(f"beslutsregister: {exc}") from None
+        collecting = gc.isenabled()
         gc.disable()
         try:
             self._add_register(files, config)
@@ -185,7 +213,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.site.release_reuse_caches()
             gc.freeze()
         finally:
-            gc.enable()
+            if collecting:
+                gc.enable()
         return files
 
     def _add_register(self, files: Files, config: MkDocsConfig) -> None:
@@ -297,10 +326,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                 page.file.content_string = ""
         return markdown
 
-    @event_priority(-100)  # after other plugins: what they add is sanitized too
-    def on_page_content(
-        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
+    @event_priority(100)  # first: no other plugin sees a body before it is sanitized
+    def _take_case_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+                        ) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
@@ -308,28 +336,28 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             del self.specs[page.file.src_uri]
         if spec.nav_group is not None:
             return spec.fill(html)
-        # Case bodies are staff Markdown, which passes raw HTML: sanitize, index the
-        # text, then add the register's own (escaped) blocks.
+        body = self.case_bodies[page.file.src_uri] = _CaseBody(page, spec)
         if self.worker is None:  # a preview (mkdocs serve): sanitized here, not indexed
-            return spec.fill(sanitize_html(html))
+            body.html = sanitize_html(html)
+            return ""
         document = self.index_documents.get(spec.case.slug) if spec.case else None
-        number = self.worker.add_body(document.number if document else None, html)
-        self.waiting[page.file.src_uri] = (number, spec)
-        return ""  # until on_page_context
+        try:
+            body.number = self.worker.add_body(page.file.src_uri,
+                                               document.number if document else None, html)
+        except WorkerError as exc:
+            raise PluginError(f"beslutsregister: {exc}") from None
+        return ""
 
-    @event_priority(100)  # before other plugins and the template see the page
-    def on_page_context(
-        self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> Any:
-        waiting = self.waiting.pop(page.file.src_uri, None)
-        if waiting is not None:
-            assert self.worker is not None
-            number, spec = waiting
-            try:
-                page.content = spec.fill(self.worker.body(number))
-            except WorkerError as exc:
-                raise PluginError(f"beslutsregister: {exc}") from None
-        return context
+    @event_priority(-100)  # last: keep what other plugins added to a case page, sanitized
+    def _add_to_case_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+                          ) -> str:
+        body = self.case_bodies.get(page.file.src_uri)
+        if body is None or self.worker is not None:  # a public build: _fill_case_pages
+            return html
+        del self.case_bodies[page.file.src_uri]  # a preview has the sanitized body already
+        return body.spec.fill(body.html + (sanitize_html(html) if html else ""))
+
+    on_page_content = CombinedEvent(_take_case_body, _add_to_case_body)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page
@@ -343,14 +371,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                         f'title="Senaste besluten" href="{escape(self.site.feed_url)}">')
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
+    @event_priority(100)  # the index is complete before other plugins see the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
-        if self.waiting:  # never: MkDocs builds every page it rendered
-            raise PluginError(f"beslutsregister: {len(self.waiting)} case pages were not "
-                              f"built, the first {next(iter(self.waiting))}")
         if self.worker is not None:  # a preview has no search index
             try:
                 index = self.worker.write_index()
