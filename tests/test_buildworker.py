@@ -110,7 +110,7 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     numbers = {slug: worker.add_body(slug, documents[slug].number, body)
                for slug, body in html.items()}
     extra = worker.add_body("extra", None, "<p>Sanerad, <b>ej</b> indexerad</p><script>x</script>")
-    bodies = worker.finish_bodies()
+    bodies = list(worker.finish_bodies())
 
     assert bodies[extra] == "<p>Sanerad, <b>ej</b> indexerad</p>"
     for slug, number in numbers.items():
@@ -177,7 +177,7 @@ def test_an_index_that_cannot_be_written_names_the_page(
 
 def test_a_body_after_the_last_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
     worker.start_index([], tmp_path)
-    assert worker.finish_bodies() == []
+    assert list(worker.finish_bodies()) == []
     with pytest.raises(WorkerError, match=r"^sanitizing beslut/sen.md: the page was rendered "
                        r"after all case pages were \(by another plugin\?\); expected one "
                        r"rendering$"):
@@ -213,7 +213,7 @@ def test_a_project_module_named_like_a_library_does_not_shadow_it(
     try:
         started.start_index([], tmp_path / "index")
         number = started.add_body("a", None, "<p>ord</p>")
-        assert started.finish_bodies()[number] == "<p>ord</p>"
+        assert list(started.finish_bodies())[number] == "<p>ord</p>"
     finally:
         started.close()
 
@@ -226,7 +226,7 @@ print("script ran", flush=True)
 worker = BuildWorker()
 worker.start_index([], Path(sys.argv[1]))
 number = worker.add_body("a", None, "<p>ord</p>")
-print(worker.finish_bodies()[number], worker.write_index().documents)
+print(list(worker.finish_bodies())[number], worker.write_index().documents)
 """
 
 

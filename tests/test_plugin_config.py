@@ -13,8 +13,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from beslutsregister.config import RegisterConfig
+from beslutsregister.plugin import RegisterPlugin
 from beslutsregister.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
-from conftest import Site, case_text, make_site
+from conftest import MKDOCS_YML, Site, case_text, make_site
 
 
 def validate(options: dict[str, object]) -> tuple[RegisterConfig, list[tuple[str, str]],
@@ -172,3 +173,28 @@ def test_configured_options_shape_the_build(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (site.site / "beslut" / "ks-2024-17" / "index.html").is_file()
     assert not (site.site / "beslut" / "ks-2024-18").exists()  # embargoed as of today
+
+
+def test_a_preview_notices_theme_overrides_and_inherited_config(tmp_path: Path) -> None:
+    """Case pages a preview keeps are rendered again when the site's theme overrides
+    (``custom_dir``) or a config it inherits change, not only its own mkdocs.yml."""
+    config = "INHERIT: delat.yml\n" + MKDOCS_YML.format(today="2024-06-01").replace(
+        "  language: sv\n", "  language: sv\n  custom_dir: overrides\n", 1)
+    site = make_site(tmp_path / "project", config=config)
+    (site.root / "delat.yml").write_text("extra:\n  region: Norr\n", encoding="utf-8")
+    (site.root / "overrides").mkdir()
+    override = site.root / "overrides" / "main.html"
+    override.write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    loaded = load_config(str(site.root / "mkdocs.yml"))
+
+    def surroundings() -> str:
+        return RegisterPlugin._surroundings(loaded, [])
+
+    before = surroundings()
+    assert surroundings() == before
+    for changed in (override, site.root / "delat.yml"):
+        stat = changed.stat()
+        os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        after = surroundings()
+        assert after != before, changed
+        before = after

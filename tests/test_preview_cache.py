@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from beslutsregister.pages import Urls
-from beslutsregister.preview_cache import PreviewOutputKeeper, fingerprint
+from beslutsregister.preview_cache import PreviewOutputKeeper, config_files, fingerprint
 
 
 def write(site: Path, dest: str, text: str) -> None:
@@ -88,3 +88,30 @@ def test_a_failed_build_loses_nothing(keeper: PreviewOutputKeeper, tmp_path: Pat
 )
 def test_dest_matches_mkdocs(directory_urls: bool, src_uri: str, dest: str) -> None:
     assert Urls(directory_urls).dest(src_uri) == dest
+
+
+# -- what a preview page depends on besides its content ----------------------------------------
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"mkdocs.yml": "site_name: A\n"}, ["mkdocs.yml"]),
+    ({"mkdocs.yml": "INHERIT: base.yml\n", "base.yml": "site_name: A\n"},
+     ["mkdocs.yml", "base.yml"]),
+    ({"mkdocs.yml": "INHERIT: \"../delat/bas.yml\"  # gemensam\n",
+      "../delat/bas.yml": "INHERIT: 'rot.yml'\n", "../delat/rot.yml": "x: 1\n"},
+     ["mkdocs.yml", "../delat/bas.yml", "../delat/rot.yml"]),
+    ({"mkdocs.yml": "INHERIT: base.yml\n", "base.yml": "INHERIT: mkdocs.yml\n"},
+     ["mkdocs.yml", "base.yml"]),  # a loop ends
+    ({"mkdocs.yml": "INHERIT: saknas.yml\n"}, ["mkdocs.yml"]),  # MkDocs reports it
+    ({"mkdocs.yml": "extra:\n  INHERIT: base.yml\n", "base.yml": ""}, ["mkdocs.yml"]),  # nested
+])
+def test_config_files_follow_inherit(
+    tmp_path: Path, files: dict[str, str], expected: list[str]
+) -> None:
+    project = tmp_path / "projekt"
+    for name, text in files.items():
+        path = (project / name).resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    found = config_files(project / "mkdocs.yml")
+    assert found == [project / "mkdocs.yml"] + [(project / n).resolve() for n in expected[1:]]

@@ -249,10 +249,10 @@ class BuildWorker:
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
 
-    def finish_bodies(self) -> list[str]:
-        """Wait until every body is sanitized; the sanitized bodies, by number.
-
-        The child then writes the search index, meanwhile.
+    def finish_bodies(self) -> Iterator[str]:
+        """Wait until every body is sanitized; then the sanitized bodies, in the order
+        they were added, read one at a time (all of them at once were a 10 000-case
+        build's largest object). The child writes the search index meanwhile.
         """
         self._finished = True
         self._request("finish")
@@ -261,18 +261,21 @@ class BuildWorker:
             number, doing, detail = error
             raise WorkerError(f"{doing} {self._names[number]}: {detail}" if number is not None
                               else f"{doing}: {detail}")
-        bodies: list[str] = []
+        return self._read_spool()
+
+    def _read_spool(self) -> Iterator[str]:
+        count = 0
         with open(self._spool_path, "rb") as spool:
             while head := spool.read(_SPOOL_HEAD.size):
                 number, length = _SPOOL_HEAD.unpack(head)
-                if number != len(bodies):
+                if number != count:
                     break
-                bodies.append(spool.read(length).decode("utf-8"))
+                yield spool.read(length).decode("utf-8")
+                count += 1
         self._spool_path.unlink()
-        if len(bodies) != len(self._names):
+        if count != len(self._names):
             raise WorkerError(f"sanitizing case pages: {len(self._names)} bodies were sent, "
-                              f"{len(bodies)} came back")
-        return bodies
+                              f"{count} came back")
 
     def write_index(self) -> IndexSummary:
         """Wait for the child to finish writing the index; its summary. Ends the child."""

@@ -38,7 +38,7 @@ from .loading import load_case_files, load_register
 from .model import Problem
 from .navcache import TEMPLATES, NavigationCache
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec
-from .preview_cache import PreviewOutputKeeper, fingerprint
+from .preview_cache import PreviewOutputKeeper, config_files, fingerprint, stamps
 from .publication import ClockError, resolve_today
 from .sanitize import sanitize_html
 from .searchindex import IndexDocument, documents_of
@@ -58,8 +58,7 @@ class _CaseBody:
 
     page: Page
     spec: PageSpec
-    number: int = -1  # of its body in the build worker (a public build)
-    html: str = ""  # its sanitized body (a preview)
+    html: str = ""  # its sanitized body (a preview; a public build's is in the worker)
 
 
 def format_problems(problems: list[Problem], folder: str) -> str:
@@ -168,14 +167,14 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def _fill_case_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page is rendered: give each case page its sanitized content."""
         if self.worker is not None:
-            try:
+            try:  # the worker gives the bodies back in the order they were added
                 bodies = self.worker.finish_bodies()
+                for body, html in zip(self.case_bodies.values(), bodies, strict=True):
+                    added = body.page.content  # by other plugins, after the body
+                    body.page.content = body.spec.fill(
+                        html + (sanitize_html(added) if added else ""))
             except WorkerError as exc:
                 raise PluginError(f"beslutsregister: {exc}") from None
-            for body in self.case_bodies.values():
-                added = body.page.content  # by other plugins, after the body
-                body.page.content = body.spec.fill(
-                    bodies[body.number] + (sanitize_html(added) if added else ""))
         self.case_bodies = {}
         return env
 
@@ -280,13 +279,14 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     @staticmethod
     def _surroundings(config: MkDocsConfig, pages: list[PageSpec]) -> str:
-        """What every page's HTML depends on besides its own content: config and nav."""
-        config_file = Path(config.config_file_path or ".")
-        docs = Path(config.docs_dir)
-        stamps = [str(config_file.stat().st_mtime_ns) if config_file.is_file() else ""]
-        stamps += sorted(f"{p}:{p.stat().st_mtime_ns}" for p in docs.rglob("*") if p.is_file())
-        stamps += [f"{p.src_uri}:{p.title}" for p in pages if p.nav_group is not None]
-        return "\n".join(stamps)
+        """What every page's HTML depends on besides its own content: the config files
+        (inherited ones too), docs, the site's theme overrides and the navigation."""
+        found = config_files(Path(config.config_file_path)) if config.config_file_path else []
+        for folder in (config.docs_dir, config.theme.custom_dir):
+            if folder:
+                found += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+        titles = [f"{p.src_uri}:{p.title}" for p in pages if p.nav_group is not None]
+        return "\n".join(stamps(found) + titles)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         groups: dict[str, list[Any]] = {}
@@ -342,8 +342,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             return ""
         document = self.index_documents.get(spec.case.slug) if spec.case else None
         try:
-            body.number = self.worker.add_body(page.file.src_uri,
-                                               document.number if document else None, html)
+            self.worker.add_body(page.file.src_uri, document.number if document else None, html)
         except WorkerError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
         return ""

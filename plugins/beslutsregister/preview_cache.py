@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -31,6 +32,31 @@ def fingerprint(*parts: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+_INHERIT = re.compile(r"""^INHERIT:[ \t]*(["']?)(?P<path>[^"'#\r\n]+?)\1[ \t]*(?:#.*)?$""",
+                      re.MULTILINE)
+
+
+def config_files(config_file: Path) -> list[Path]:
+    """``mkdocs.yml`` and the files it inherits from (``INHERIT:``), in order.
+
+    A parent config shapes every page like the child does, but ``mkdocs serve`` keeps
+    no record of it; a preview must notice when it changes. A missing or repeated
+    parent ends the chain (MkDocs itself reports a missing one).
+    """
+    chain: list[Path] = []
+    path: Path | None = config_file
+    while path is not None and path.is_file() and path not in chain:
+        chain.append(path)
+        found = _INHERIT.search(path.read_text("utf-8", errors="replace"))
+        path = (path.parent / found["path"]).resolve() if found else None
+    return chain
+
+
+def stamps(paths: Iterable[Path]) -> list[str]:
+    """``path:modification time`` of each file, for :func:`fingerprint`."""
+    return [f"{p}:{p.stat().st_mtime_ns}" for p in paths]
 
 
 class PreviewOutputKeeper:
