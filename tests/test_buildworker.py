@@ -19,7 +19,12 @@ from beslutsregister.buildworker import BuildWorker, WorkerError
 from beslutsregister.grouping import Register
 from beslutsregister.loading import LoadResult, load_register
 from beslutsregister.sanitize import sanitize_html
-from beslutsregister.searchindex import SearchIndexWriter, documents_of, read_index
+from beslutsregister.searchindex import (
+    IndexDocument,
+    SearchIndexWriter,
+    documents_of,
+    read_index,
+)
 from conftest import Site, case_text
 
 
@@ -41,6 +46,14 @@ def _load(site: Site, worker: BuildWorker | None = None) -> LoadResult:
     if worker is None:
         return load_register(site.cases, site.root)
     return load_register(site.cases, site.root, load_files=worker.load_case_files)
+
+
+def _documents(site: Site, count: int) -> dict[str, IndexDocument]:
+    """``count`` cases written and loaded, as index documents by slug (register order)."""
+    _write_cases(site, count)
+    loaded = _load(site)
+    return documents_of(Register.of(loaded.cases, loaded.programmes),
+                        lambda case: f"beslut/{case.slug}/")
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -100,11 +113,8 @@ BODIES = [
 def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     site: Site, worker: BuildWorker, tmp_path: Path
 ) -> None:
-    _write_cases(site, 6)
-    loaded = _load(site)
-    register = Register.of(loaded.cases, loaded.programmes)
-    documents = documents_of(register, lambda case: f"beslut/{case.slug}/")
-    html = {case.slug: BODIES[n % 2] for n, case in enumerate(register.cases)}
+    documents = _documents(site, 6)
+    html = {slug: BODIES[n % 2] for n, slug in enumerate(documents)}
     html["run-3-2024"] = "<p>" + "Långt beslut med många ord. " * 20_000 + "</p>"  # 580 KB
     worker.start_index(list(documents.values()), tmp_path / "worker")
     numbers = {slug: worker.add_body(slug, documents[slug].number, body)
@@ -116,7 +126,7 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     for slug, number in numbers.items():
         assert bodies[number] == sanitize_html(html[slug]), slug
     for bad in ("<script", "onclick", "javascript"):
-        assert bad not in bodies[numbers[register.cases[0].slug]]
+        assert bad not in bodies[numbers[next(iter(documents))]]
     assert not worker._spool_path.exists()  # read once, then removed
     summary = worker.write_index()
     assert summary.documents == 6 and not worker.running
@@ -134,9 +144,7 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
 def test_an_index_error_comes_back_from_write_index(
     site: Site, worker: BuildWorker, tmp_path: Path
 ) -> None:
-    _write_cases(site, 2)
-    loaded = _load(site)
-    documents = documents_of(Register.of(loaded.cases, loaded.programmes), lambda c: c.slug)
+    documents = _documents(site, 2)
     worker.start_index(list(documents.values()), tmp_path)
     worker.add_body("a", documents["run-1-2024"].number, "<p>a</p>")
     worker.finish_bodies()
@@ -164,9 +172,7 @@ def test_an_index_that_cannot_start_is_an_error(worker: BuildWorker, tmp_path: P
 def test_an_index_that_cannot_be_written_names_the_page(
     site: Site, worker: BuildWorker, tmp_path: Path
 ) -> None:
-    _write_cases(site, 1)
-    loaded = _load(site)
-    documents = documents_of(Register.of(loaded.cases, loaded.programmes), lambda c: c.slug)
+    documents = _documents(site, 1)
     (tmp_path / "fil").write_text("x", "utf-8")
     worker.start_index(list(documents.values()), tmp_path / "fil")  # a file, not a folder
     worker.add_body("beslut/run-1-2024.md", 0, "<p>a</p>")
