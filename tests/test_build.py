@@ -594,11 +594,10 @@ def on_page_content(html, page, config, files):
     return html
 
 
-def on_env(env, config, files):
-    for file in files.documentation_pages():
-        if file.src_uri.startswith("beslut/"):
-            seen[file.src_uri] = file.page.content
-    return env
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri.startswith("beslut/"):
+        seen[page.file.src_uri] = page.content
+    return context
 
 
 def on_post_build(config):
@@ -611,7 +610,8 @@ def test_other_plugins_never_see_an_unsanitized_body_and_their_additions_are_san
     tmp_path: Path,
 ) -> None:
     """The register takes a case body before other plugins' on_page_content (they see an
-    empty page), sanitizes what they add, and gives the page its content by on_env."""
+    empty page), sanitizes what they add, and gives the page its content back before
+    their on_page_context."""
     site = make_site(tmp_path / "project", config=config() + "hooks:\n  - other.py\n")
     (site.root / "other.py").write_text(OTHER_PLUGIN, encoding="utf-8")
     site.write_case("1.md", case_text(diary_number="RUN/1/2024", body=HOSTILE_BODY))

@@ -8,10 +8,11 @@ turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the bui
 A case page's rendered body is staff Markdown, which passes raw HTML, so no other
 plugin may see it before it is sanitized. The register takes it first in
 ``on_page_content`` and leaves the page empty; other plugins' ``on_page_content`` see
-an empty page, and what they add is sanitized and kept after the body. A public build
-sanitizes and indexes bodies in a second process (:mod:`~beslutsregister.buildworker`),
-and every case page has its content again in ``on_env``, before any template renders;
-a preview sanitizes at once.
+an empty page, and what they add is sanitized and kept after the body. A preview
+sanitizes at once. A public build sanitizes and indexes bodies in a second process
+(:mod:`~beslutsregister.buildworker`), and a case page gets its content back first in
+its ``on_page_context``, before other plugins' and its template; until then (in
+``on_env``, say) it is empty.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class _CaseBody:
 
     page: Page
     spec: PageSpec
-    html: str = ""  # its sanitized body (a preview; a public build's is in the worker)
+    number: int = -1  # of its body in the build worker (a public build)
+    html: str = ""  # its sanitized body (a preview)
 
 
 def format_problems(problems: list[Problem], folder: str) -> str:
@@ -163,22 +165,17 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             NavigationCache().install(env, self.theme_dirs)
         return env
 
-    @event_priority(100)  # before other plugins and every template
-    def _fill_case_pages(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Every page is rendered: give each case page its sanitized content."""
+    @event_priority(100)  # before other plugins
+    def _finish_case_bodies(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page is rendered: wait for the last sanitized bodies."""
         if self.worker is not None:
-            try:  # the worker gives the bodies back in the order they were added
-                bodies = self.worker.finish_bodies()
-                for body, html in zip(self.case_bodies.values(), bodies, strict=True):
-                    added = body.page.content  # by other plugins, after the body
-                    body.page.content = body.spec.fill(
-                        html + (sanitize_html(added) if added else ""))
+            try:
+                self.worker.finish_bodies()
             except WorkerError as exc:
                 raise PluginError(f"beslutsregister: {exc}") from None
-        self.case_bodies = {}
         return env
 
-    on_env = CombinedEvent(_install_navigation_cache, _fill_case_pages)
+    on_env = CombinedEvent(_install_navigation_cache, _finish_case_bodies)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.keeper is not None:
@@ -342,7 +339,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             return ""
         document = self.index_documents.get(spec.case.slug) if spec.case else None
         try:
-            self.worker.add_body(page.file.src_uri, document.number if document else None, html)
+            body.number = self.worker.add_body(page.file.src_uri,
+                                               document.number if document else None, html)
         except WorkerError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
         return ""
@@ -351,12 +349,26 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def _add_to_case_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files
                           ) -> str:
         body = self.case_bodies.get(page.file.src_uri)
-        if body is None or self.worker is not None:  # a public build: _fill_case_pages
+        if body is None or self.worker is not None:  # a public build: on_page_context
             return html
         del self.case_bodies[page.file.src_uri]  # a preview has the sanitized body already
         return body.spec.fill(body.html + (sanitize_html(html) if html else ""))
 
     on_page_content = CombinedEvent(_take_case_body, _add_to_case_body)
+
+    @event_priority(100)  # before other plugins and the template see the page
+    def on_page_context(
+        self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        body = self.case_bodies.pop(page.file.src_uri, None)
+        if body is not None and self.worker is not None:
+            added = page.content  # by other plugins, after the body
+            try:
+                html = self.worker.body(body.number)
+            except WorkerError as exc:
+                raise PluginError(f"beslutsregister: {exc}") from None
+            page.content = body.spec.fill(html + (sanitize_html(added) if added else ""))
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.site is not None:  # a search field on every page
@@ -372,6 +384,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     @event_priority(100)  # the index is complete before other plugins see the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.case_bodies:  # never: MkDocs builds every page it rendered
+            raise PluginError(f"beslutsregister: {len(self.case_bodies)} case pages were "
+                              f"rendered but not built, the first {next(iter(self.case_bodies))}")
         gc.unfreeze()
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
