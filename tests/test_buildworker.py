@@ -65,12 +65,12 @@ def test_loading_shared_with_the_child_gives_the_same_register(
     monkeypatch.setattr(buildworker, "MIN_FILES_TO_SHARE", 1)
     _write_cases(site, 9)
     site.write_case("run-7-2024-kopia.md", case_text(diary_number="RUN/7/2024"))  # a twin
-    site.write_case("trasig.md", "---\ntitle: [\n---\n")  # broken YAML, in the child's part
+    site.write_case("ärende-trasig.md", "---\ntitle: [\n---\n")  # broken YAML, the child's part
     shared, alone = _load(site, worker), _load(site)
     assert [c.source for c in shared.cases] == [c.source for c in alone.cases]
     assert shared.cases == alone.cases
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
-    assert [p.path for p in shared.problems] == ["cases/trasig.md", "cases/run-7-2024.md"]
+    assert [p.path for p in shared.problems] == ["cases/ärende-trasig.md", "cases/run-7-2024.md"]
 
 
 def test_a_register_at_the_threshold_is_shared(site: Site, worker: BuildWorker) -> None:

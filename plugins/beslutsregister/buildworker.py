@@ -126,7 +126,7 @@ class _Child:
 
     def load(self, paths_file: Path, root: Path, rules: CaseRules) -> None:
         try:
-            paths = [Path(p) for p in paths_file.read_text("utf-8").split("\0")]
+            paths = [Path(os.fsdecode(p)) for p in paths_file.read_bytes().split(b"\0")]
             self.reply("loaded", load_case_files(paths, root, rules))
         except Exception as exc:
             self.reply("error", _describe(exc))
@@ -228,7 +228,7 @@ class BuildWorker:
         own, theirs = paths[: len(paths) - shared], paths[len(paths) - shared:]
         if theirs:  # the paths go in a file: a long request would wait for the child to read
             paths_file = Path(self._folder.name) / "paths.txt"
-            paths_file.write_text("\0".join(str(p) for p in theirs), "utf-8")
+            paths_file.write_bytes(b"\0".join(os.fsencode(p) for p in theirs))  # any name
             self._request("load", paths_file, root, rules)
         outcomes = load_case_files(own, root, rules)
         if theirs:
