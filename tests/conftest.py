@@ -46,6 +46,24 @@ def case_text(body: str = "## Beslut\n\nBeslutet fattas.\n", **fields: Any) -> s
     return f"---\n{front}---\n\n{body}"
 
 
+#: A case body with every kind of active HTML a sanitizer must remove.
+HOSTILE_BODY = """\
+## Ärendebeskrivning
+
+<script>alert("kropp")</script>
+
+<p onclick="alert('klick')">Klicka här</p>
+
+[Länk ett](javascript:alert('länk'))
+
+<a href="javascript:alert('a')">Länk två</a>
+
+<img src="bild.png" onerror="alert('bild')" alt="Bild">
+
+<iframe src="https://evil.example/"></iframe>
+"""
+
+
 MKDOCS_YML = """\
 site_name: Testregister
 site_url: https://register.example.se/

@@ -7,6 +7,7 @@ titles and bodies, a protected officer and masked text.
 
 from __future__ import annotations
 
+import gc
 import json
 import posixpath
 import re
@@ -15,8 +16,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
-from conftest import PROGRAMMES, Site, case_text, copy_seeds, make_site
+from conftest import HOSTILE_BODY, PROGRAMMES, Site, case_text, copy_seeds, make_site
 
 NBSP = "\u00a0"
 
@@ -385,21 +389,6 @@ def test_links_resolve_without_directory_urls(tmp_path: Path) -> None:
 # -- a mixed register: the gate, escaping, sanitizing and privacy ----------------------------
 
 HOSTILE_TITLE = "</title><script>alert(1)</script>"
-HOSTILE_BODY = """\
-## Ärendebeskrivning
-
-<script>alert("kropp")</script>
-
-<p onclick="alert('klick')">Klicka här</p>
-
-[Länk ett](javascript:alert('länk'))
-
-<a href="javascript:alert('a')">Länk två</a>
-
-<img src="bild.png" onerror="alert('bild')" alt="Bild">
-
-<iframe src="https://evil.example/"></iframe>
-"""
 SECRET_OFFICER = {"name": "Qvintus Skyddsson", "email": "qvintus@example.se",
                   "phone": "0701234567", "protected": True}
 DRAFT = {"diary_number": "RUN/901/2024", "title": "Hemligt utkast Zeppelin",
@@ -578,22 +567,35 @@ def test_hostile_body_is_sanitized(mixed_site: Site) -> None:
         assert bad not in html
 
 
-#: A hook (a plugin in one file, registered after the register) that records what case
-#: pages look like to it, and adds active HTML to them.
+#: A hook (a plugin in one file) that runs right after the register (priority 99): it
+#: records what case pages look like to it, adds active HTML to them, and renders one
+#: case page a second time, as a plugin might.
 OTHER_PLUGIN = """
 import json
 from pathlib import Path
 
-received, seen = {}, {}
+from mkdocs.plugins import event_priority
+
+received, seen, again = {}, {}, []
 
 
+@event_priority(99)
 def on_page_content(html, page, config, files):
     if page.file.src_uri.startswith("beslut/"):
-        received[page.file.src_uri] = html
+        received.setdefault(page.file.src_uri, []).append(html)
         html += '<p onclick="alert(1)">Tillagt av en annan plugin</p><script>alert(2)</script>'
     return html
 
 
+def on_env(env, config, files):
+    page = files.get_file_from_path("beslut/run-1-2024.md").page
+    again.append(config.plugins.on_page_content(
+        '<p onclick="x()">Igen</p><script>alert(3)</script>', page=page, config=config,
+        files=files))
+    return env
+
+
+@event_priority(99)
 def on_page_context(context, page, config, nav):
     if page.file.src_uri.startswith("beslut/"):
         seen[page.file.src_uri] = page.content
@@ -602,33 +604,55 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config):
     Path(config.config_file_path).with_name("seen.json").write_text(
-        json.dumps({"received": received, "seen": seen}), "utf-8")
+        json.dumps({"received": received, "seen": seen, "again": again}), "utf-8")
 """
 
 
 def test_other_plugins_never_see_an_unsanitized_body_and_their_additions_are_sanitized(
     tmp_path: Path,
 ) -> None:
-    """The register takes a case body before other plugins' on_page_content (they see an
-    empty page), sanitizes what they add, and gives the page its content back before
-    their on_page_context."""
+    """The register takes a case body before any other plugin's on_page_content (they see
+    an empty page), also when a page is rendered again, and gives the page its content
+    back, with what they added sanitized, before their on_page_context."""
     site = make_site(tmp_path / "project", config=config() + "hooks:\n  - other.py\n")
     (site.root / "other.py").write_text(OTHER_PLUGIN, encoding="utf-8")
     site.write_case("1.md", case_text(diary_number="RUN/1/2024", body=HOSTILE_BODY))
     site.write_case("2.md", case_text(diary_number="RUN/2/2024"))
     site.built()
     hook = json.loads((site.root / "seen.json").read_text(encoding="utf-8"))
-    assert hook["received"] == {"beslut/run-1-2024.md": "", "beslut/run-2-2024.md": ""}
+    assert hook["received"] == {"beslut/run-1-2024.md": ["", '<p>Igen</p>'],
+                                "beslut/run-2-2024.md": [""]}
+    assert hook["again"] == ['<p>Igen</p><p onclick="alert(1)">Tillagt av en annan plugin</p>'
+                             "<script>alert(2)</script>"]  # the hook's own addition, as is
     assert sorted(hook["seen"]) == ["beslut/run-1-2024.md", "beslut/run-2-2024.md"]
     for src_uri, content in hook["seen"].items():
         page = site.page(src_uri.removesuffix(".md"))
         assert content in page, src_uri  # what the hook saw is what was published
         assert content.startswith('<table class="br-facts">')
         assert content.endswith("<p>Tillagt av en annan plugin</p>")  # after the body
-        for bad in ("<script", "onclick", "javascript:", "<iframe", "alert("):
+        for bad in ("<script", "onclick", "javascript:", "<iframe", "alert(", "Igen"):
             assert bad not in content, (src_uri, bad)
     assert "Klicka här" in hook["seen"]["beslut/run-1-2024.md"]
     assert "Beslutet fattas." in hook["seen"]["beslut/run-2-2024.md"]
+
+
+#: A hook that takes a rendered case page out of the build before templates render.
+DROPPER = """
+def on_env(env, config, files):
+    files.remove(files.get_file_from_path("beslut/run-1-2024.md"))
+    return env
+"""
+
+
+def test_a_rendered_case_page_left_unbuilt_fails_the_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "project", config=config() + "hooks:\n  - dropper.py\n")
+    (site.root / "dropper.py").write_text(DROPPER, encoding="utf-8")
+    site.write_case("1.md", case_text(diary_number="RUN/1/2024"))
+    result = site.build()
+    assert result.returncode == 1
+    assert ("ERROR   -  beslutsregister: 1 case page was rendered but not built (the first: "
+            "beslut/run-1-2024.md); expected every rendered case page built") in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 #: A hook that stops the build's second process while case pages render.
@@ -762,3 +786,24 @@ def test_generated_page_may_not_be_overwritten_by_docs(site: Site) -> None:
     assert ("ERROR   -  beslutsregister: docs/register/index.md exists, but the register "
             "generates that page; rename or remove the file in docs/") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+def test_builds_in_one_process_leave_the_garbage_collector_as_they_found_it(
+    tmp_path: Path,
+) -> None:
+    """A public build pauses the collector and freezes what it loaded; after it, and
+    after a build that failed, the collector runs and nothing stays frozen."""
+    site = make_site(tmp_path / "project")
+    site.write_case("1.md", case_text(diary_number="RUN/1/2024"))
+    before = gc.get_freeze_count()
+    for n, hook in enumerate(("", "", KILLER, "")):  # the third build fails after loading
+        (site.root / f"hook{n}.py").write_text(hook, encoding="utf-8")  # (modules are cached)
+        (site.root / "mkdocs.yml").write_text(config() + f"hooks:\n  - hook{n}.py\n", "utf-8")
+        loaded = load_config(str(site.root / "mkdocs.yml"))
+        if hook:
+            with pytest.raises(Abort):
+                build(loaded)
+        else:
+            build(loaded)
+        assert gc.isenabled() and gc.get_freeze_count() == before
+    assert site.page("beslut/run-1-2024")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Site, case_text, make_site
+from conftest import HOSTILE_BODY, Site, case_text, make_site
 
 
 def _free_port() -> int:
@@ -59,6 +59,8 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
                                           status="draft"))
     site.write_case("embargo.md", case_text(diary_number="RUN/3/2024", title="Under embargo",
                                             publish_after="2024-07-01"))
+    site.write_case("hostile.md", case_text(diary_number="RUN/5/2024", title="Fientligt",
+                                            body=HOSTILE_BODY))
     port = _free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen(
@@ -88,6 +90,14 @@ def test_lists_show_the_banners(preview: Preview) -> None:
     year = preview.wait_for("register/ar/2024/", "Mitt utkast")
     assert "Utkast – ej publicerat" in year and "Publiceras 2024-07-01" in year
     assert '<meta name="robots" content="noindex, nofollow">' in year
+
+
+def test_a_preview_sanitizes_case_bodies_like_a_build(preview: Preview) -> None:
+    page = preview.wait_for("beslut/run-5-2024/", "Klicka här")
+    article = page.split('<article class="md-content__inner', 1)[1].split("</article>", 1)[0]
+    assert '<p>Klicka här</p>' in article and '<a href="#finansiering">' in article
+    for bad in ("<script", "onclick", "onerror", "javascript:", "<iframe", "alert("):
+        assert bad not in article, bad
 
 
 def test_editing_a_case_file_refreshes_the_preview(preview: Preview) -> None:

@@ -199,10 +199,14 @@ class BuildWorker:
     def __init__(self) -> None:
         package_root = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
-        self._folder = tempfile.TemporaryDirectory(prefix="beslutsregister-",
-                                                   ignore_cleanup_errors=True)
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix="beslutsregister-",
+                                                       ignore_cleanup_errors=True)
+        except OSError as exc:
+            raise WorkerError(f"starting the build's second process: no temporary folder "
+                              f"({exc})") from None
         self._spool_path = Path(self._folder.name) / "bodies.bin"
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self._errors = tempfile.TemporaryFile(dir=self._folder.name)  # noqa: SIM115 (closed in close())
         self._names: list[str] = []  # of the bodies, for messages
         self._finished = False
         self._spool: IO[bytes] | None = None

@@ -8,10 +8,10 @@ turns problems into a :class:`~mkdocs.exceptions.PluginError` that fails the bui
 A case page's rendered body is staff Markdown, which passes raw HTML, so no other
 plugin may see it before it is sanitized. The register takes it first in
 ``on_page_content`` and leaves the page empty; other plugins' ``on_page_content`` see
-an empty page, and what they add is sanitized and kept after the body. A preview
-sanitizes at once. A public build sanitizes and indexes bodies in a second process
-(:mod:`~beslutsregister.buildworker`), and a case page gets its content back first in
-its ``on_page_context``, before other plugins' and its template; until then (in
+an empty page. A public build sanitizes and indexes bodies in a second process
+(:mod:`~beslutsregister.buildworker`); a preview sanitizes at once. Either way a case
+page gets its content back first in its ``on_page_context``, before other plugins' and
+its template, with what other plugins added sanitized after the body; until then (in
 ``on_env``, say) it is empty.
 """
 
@@ -81,6 +81,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.worker: BuildWorker | None = None  # public builds only
         self.index_documents: dict[str, IndexDocument] = {}
         self.case_bodies: dict[str, _CaseBody] = {}  # by src_uri, while pages render
+        self.taken: set[str] = set()  # case pages whose body a one-off build has taken
+        self.frozen = False  # whether this plugin froze the garbage collector's objects
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
 
@@ -100,13 +102,18 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_worker()  # no index for a build that failed
-        gc.unfreeze()
+        self._unfreeze()
 
     def _stop_worker(self) -> None:
         if self.worker is not None:
             self.worker.close()
             self.worker = None
-        self.case_bodies = {}
+        self.case_bodies, self.taken = {}, set()
+
+    def _unfreeze(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
@@ -208,6 +215,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             assert self.site is not None
             self.site.release_reuse_caches()
             gc.freeze()
+            self.frozen = True
         finally:
             if collecting:
                 gc.enable()
@@ -324,50 +332,46 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return markdown
 
     @event_priority(100)  # first: no other plugin sees a body before it is sanitized
-    def _take_case_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-                        ) -> str:
-        spec = self.specs.get(page.file.src_uri)
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        src_uri = page.file.src_uri
+        spec = self.specs.get(src_uri)
         if spec is None:
-            return html
+            # A case page rendered again (by another plugin) after a one-off build let go
+            # of its spec: what follows must still never see the raw body.
+            return sanitize_html(html) if src_uri in self.taken else html
         if self.keeper is None:  # a one-off build: this spec is not needed again
-            del self.specs[page.file.src_uri]
+            del self.specs[src_uri]
         if spec.nav_group is not None:
             return spec.fill(html)
-        body = self.case_bodies[page.file.src_uri] = _CaseBody(page, spec)
+        if self.keeper is None:
+            self.taken.add(src_uri)
+        body = self.case_bodies[src_uri] = _CaseBody(page, spec)
         if self.worker is None:  # a preview (mkdocs serve): sanitized here, not indexed
             body.html = sanitize_html(html)
             return ""
         document = self.index_documents.get(spec.case.slug) if spec.case else None
         try:
-            body.number = self.worker.add_body(page.file.src_uri,
-                                               document.number if document else None, html)
+            body.number = self.worker.add_body(src_uri, document.number if document else None,
+                                               html)
         except WorkerError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
         return ""
-
-    @event_priority(-100)  # last: keep what other plugins added to a case page, sanitized
-    def _add_to_case_body(self, html: str, *, page: Page, config: MkDocsConfig, files: Files
-                          ) -> str:
-        body = self.case_bodies.get(page.file.src_uri)
-        if body is None or self.worker is not None:  # a public build: on_page_context
-            return html
-        del self.case_bodies[page.file.src_uri]  # a preview has the sanitized body already
-        return body.spec.fill(body.html + (sanitize_html(html) if html else ""))
-
-    on_page_content = CombinedEvent(_take_case_body, _add_to_case_body)
 
     @event_priority(100)  # before other plugins and the template see the page
     def on_page_context(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> Any:
         body = self.case_bodies.pop(page.file.src_uri, None)
-        if body is not None and self.worker is not None:
-            added = page.content  # by other plugins, after the body
-            try:
-                html = self.worker.body(body.number)
-            except WorkerError as exc:
-                raise PluginError(f"beslutsregister: {exc}") from None
-            page.content = body.spec.fill(html + (sanitize_html(added) if added else ""))
+        if body is None:
+            return context
+        added = page.content  # by other plugins, after the body
+        try:
+            html = body.html if self.worker is None else self.worker.body(body.number)
+        except WorkerError as exc:
+            raise PluginError(f"beslutsregister: {exc}") from None
+        page.content = body.spec.fill(html + (sanitize_html(added) if added else ""))
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -384,10 +388,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     @event_priority(100)  # the index is complete before other plugins see the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.case_bodies:  # never: MkDocs builds every page it rendered
-            raise PluginError(f"beslutsregister: {len(self.case_bodies)} case pages were "
-                              f"rendered but not built, the first {next(iter(self.case_bodies))}")
-        gc.unfreeze()
+        if self.case_bodies:  # MkDocs builds every page it rendered, unless a plugin interferes
+            count, first = len(self.case_bodies), next(iter(self.case_bodies))
+            were = "pages were" if count > 1 else "page was"
+            raise PluginError(f"beslutsregister: {count} case {were} rendered but not built "
+                              f"(the first: {first}); expected every rendered case page built")
+        self._unfreeze()
         if self.keeper is not None:
             reused = self.keeper.after_build(Path(config.site_dir))
             log.info(f"beslutsregister: preview reused {reused} unchanged pages")
