@@ -94,8 +94,8 @@ class Build:
     kind: str  # "register" or "plain"
     n: int
     seconds: float  # wall time of the whole build
-    cpu_seconds: float  # user + system time of the build and its children (the indexer)
-    peak_rss_mb: float  # max RSS of the build process or any child (indexer), from wait4
+    cpu_seconds: float  # user + system time of the build and its children (buildworker)
+    peak_rss_mb: float  # max RSS of the build process or any child (buildworker), from wait4
     mkdocs_peak_rss_mb: float  # high-water mark of the MkDocs process alone (VmHWM)
     wait_seconds: float | None  # of ``seconds``: waiting for the second process (register only)
     site_bytes: int
@@ -138,7 +138,8 @@ def run_build(project: Path, kind: str, n: int, case_dir: str) -> Build:
     """``mkdocs build`` in a fresh process: its wall and CPU time, and its peak memory.
 
     ``os.wait4`` reports the largest RSS of the build process and the children it waited
-    for (the search indexer); polling ``/proc/PID/status`` gives the MkDocs process's own peak.
+    for (the build's second process, buildworker.py); polling ``/proc/PID/status`` gives
+    the MkDocs process's own peak.
     """
     site = project / "site"
     shutil.rmtree(site, ignore_errors=True)
