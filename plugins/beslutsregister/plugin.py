@@ -35,6 +35,7 @@ from mkdocs.structure.pages import Page
 from . import search
 from .buildworker import BuildWorker, WorkerError
 from .config import RegisterConfig
+from .hostguard import guard_host
 from .loading import load_case_files, load_register
 from .model import Problem
 from .navcache import TEMPLATES, NavigationCache
@@ -191,7 +192,20 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
+        """Rebuild the preview when a case file changes, and let it answer only requests
+        addressed to it (``Host`` = its own ``dev_addr``, ``localhost`` or an IP).
+
+        The preview shows drafts and embargoed decisions, and MkDocs' server answers any
+        ``Host``: without the guard, a web page could rebind its own name to 127.0.0.1
+        and read them (DNS rebinding; see :mod:`~beslutsregister.hostguard`).
+        """
         server.watch(str(self.cases_dir))
+        app = server.get_app()
+        if app is None:  # MkDocs' server sets its application when it is made
+            raise PluginError("beslutsregister: the preview server has no application to "
+                              "guard; expected MkDocs' LiveReloadServer")
+        host, port = config.dev_addr
+        server.set_app(guard_host(app, host, port))
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
