@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from beslutsregister.hostguard import guard_host
-from conftest import case_text, make_site
+from conftest import Site, case_text, make_site
 
 REFUSAL_8000 = (
     "Förhandsvisningen svarar bara på sin egen adress (http://127.0.0.1:8000/). "
@@ -228,3 +228,16 @@ def test_a_real_preview_refuses_a_rebound_host_name(served_port: int) -> None:
 
     status, page = _request(port, f"localhost:{port}")
     assert status == 200 and DRAFT_TITLE in page
+
+
+def test_a_preview_without_live_reload_is_refused(site: Site) -> None:
+    """Without live reload MkDocs never calls on_serve, so the guard would be missing."""
+    site.write_case("x.md", case_text(status="draft"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", "127.0.0.1:0"],
+        cwd=site.root, capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert result.returncode == 1
+    assert ("beslutsregister: the staff preview needs live reload, which guards its address; "
+            "expected 'mkdocs serve' without --no-livereload") in result.stderr
+    assert "Traceback" not in result.stderr

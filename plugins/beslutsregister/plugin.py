@@ -24,6 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import click
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -64,6 +65,12 @@ class _CaseBody:
     html: str = ""  # its sanitized body (a preview)
 
 
+def _live_reload() -> bool:
+    """Whether ``mkdocs serve`` runs with live reload (its command line says so)."""
+    context = click.get_current_context(silent=True)
+    return context is None or context.params.get("livereload", True) is not False
+
+
 def format_problems(problems: list[Problem], folder: str) -> str:
     count = len(problems)
     head = f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was published:"
@@ -95,6 +102,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError("beslutsregister: a public build cannot be --dirty: it could "
                               "keep pages that must no longer be published; build without it")
         if self.preview:
+            if not _live_reload():
+                # MkDocs calls on_serve, which guards the preview's address, only with
+                # live reload: without it the preview would answer any web page.
+                raise PluginError("beslutsregister: the staff preview needs live reload, "
+                                  "which guards its address; expected 'mkdocs serve' "
+                                  "without --no-livereload")
             self.keeper = PreviewOutputKeeper((CASES_DIR, REGISTER_DIR))
 
     def on_shutdown(self) -> None:
