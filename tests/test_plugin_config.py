@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from beslutsregister.config import RegisterConfig
+from beslutsregister.folders import folder_problems
 from beslutsregister.plugin import RegisterPlugin
+from beslutsregister.publication import TODAY_ENV, ClockError, resolve_today
 from beslutsregister.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
 from conftest import MKDOCS_YML, Site, case_text, make_site
 
@@ -51,6 +53,8 @@ def test_every_option_set() -> None:
 def test_unquoted_date_for_today_is_accepted() -> None:
     config, failed, _ = validate({"today": date(2024, 6, 1)})  # what YAML makes of 2024-06-01
     assert failed == [] and config["today"] == "2024-06-01"
+    config, failed, _ = validate({"today": "2024-02-29", "feed_size": 1})
+    assert failed == [] and (config["today"], config["feed_size"]) == ("2024-02-29", 1)
 
 
 @pytest.mark.parametrize(
@@ -60,8 +64,36 @@ def test_unquoted_date_for_today_is_accepted() -> None:
                                          "<class 'int'>")], id="cases-dir-number"),
         pytest.param({"cases_dir": ["a"]}, [("cases_dir", "Expected type: <class 'str'> but "
                                              "received: <class 'list'>")], id="cases-dir-list"),
-        pytest.param({"feed_size": "50"}, [("feed_size", "Expected type: <class 'int'> but "
-                                            "received: <class 'str'>")], id="feed-size-text"),
+        pytest.param({"feed_size": "50"}, [("feed_size", "'50' is text, not a whole number; "
+                                            "expected a whole number without quotes, 1 or "
+                                            "more, e.g. 50")], id="feed-size-text"),
+        pytest.param({"feed_size": 0}, [("feed_size", "0 is too small; expected 1 or more")],
+                     id="feed-size-zero"),
+        pytest.param({"feed_size": -3}, [("feed_size", "-3 is too small; expected 1 or more")],
+                     id="feed-size-negative"),
+        pytest.param({"feed_size": 2.5}, [("feed_size", "2.5 is not a whole number; expected a "
+                                           "whole number without quotes, 1 or more, e.g. 50")],
+                     id="feed-size-fraction"),
+        pytest.param({"feed_size": True}, [("feed_size", "True is not a whole number; expected a "
+                                            "whole number without quotes, 1 or more, e.g. 50")],
+                     id="feed-size-boolean"),
+        pytest.param({"today": "2024-02-30"}, [("today", "'2024-02-30' is not a real calendar "
+                                                "date; expected YYYY-MM-DD")],
+                     id="today-impossible"),
+        pytest.param({"today": "2023-02-29"}, [("today", "'2023-02-29' is not a real calendar "
+                                                "date; expected YYYY-MM-DD")],
+                     id="today-no-leap-day"),
+        pytest.param({"today": "20240601"}, [("today", "'20240601' is not a date; expected "
+                                              "YYYY-MM-DD")], id="today-basic-iso"),
+        pytest.param({"today": "2024-W01-1"}, [("today", "'2024-W01-1' is not a date; expected "
+                                                "YYYY-MM-DD")], id="today-week-date"),
+        pytest.param({"today": "2024-6-1"}, [("today", "'2024-6-1' is not a date; expected "
+                                              "YYYY-MM-DD")], id="today-short"),
+        pytest.param({"today": "1 juni"}, [("today", "'1 juni' is not a date; expected "
+                                            "YYYY-MM-DD")], id="today-words"),
+        pytest.param({"today": datetime(2024, 6, 1, 10, 0)},
+                     [("today", "'2024-06-01 10:00:00' is not a date; expected YYYY-MM-DD")],
+                     id="today-date-and-time"),
         pytest.param({"today": 20240601}, [("today", "Expected type: <class 'str'> but received: "
                                             "<class 'int'>")], id="today-number"),
         pytest.param({"diary_number_pattern": 5}, [("diary_number_pattern", "Expected type: "
@@ -123,14 +155,22 @@ def build(site: Site, env: dict[str, str] | None = None) -> subprocess.Completed
     ("today_line", "env", "message"),
     [
         pytest.param('      today: "2024-13-01"\n', {},
-                     "ERROR   -  beslutsregister: option 'today': '2024-13-01' is not a date; "
-                     "expected YYYY-MM-DD", id="option"),
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option 'today': "
+                     "'2024-13-01' is not a real calendar date; expected YYYY-MM-DD",
+                     id="option"),
         pytest.param("", {"BESLUTSREGISTER_TODAY": "imorgon"},
-                     "ERROR   -  beslutsregister: option 'today': 'imorgon' is not a date; "
-                     "expected YYYY-MM-DD", id="environment"),
+                     "ERROR   -  beslutsregister: environment variable BESLUTSREGISTER_TODAY: "
+                     "'imorgon' is not a date; expected YYYY-MM-DD", id="environment"),
+        pytest.param("", {"BESLUTSREGISTER_TODAY": "2024-13-01"},
+                     "ERROR   -  beslutsregister: environment variable BESLUTSREGISTER_TODAY: "
+                     "'2024-13-01' is not a real calendar date; expected YYYY-MM-DD",
+                     id="environment-impossible"),
+        pytest.param("", {"BESLUTSREGISTER_TODAY": "20240601"},
+                     "ERROR   -  beslutsregister: environment variable BESLUTSREGISTER_TODAY: "
+                     "'20240601' is not a date; expected YYYY-MM-DD", id="environment-basic-iso"),
         pytest.param('      today: "1 juni"\n', {},
-                     "ERROR   -  beslutsregister: option 'today': '1 juni' is not a date; "
-                     "expected YYYY-MM-DD", id="words"),
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option 'today': "
+                     "'1 juni' is not a date; expected YYYY-MM-DD", id="words"),
         pytest.param("      today: [2024-06-01]\n", {},
                      "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option 'today': "
                      "Expected type: <class 'str'> but received: <class 'list'>", id="list"),
@@ -140,8 +180,12 @@ def build(site: Site, env: dict[str, str] | None = None) -> subprocess.Completed
                      "character set at position 0); expected e.g. [A-Z]+/[0-9]+/[0-9]{4}",
                      id="pattern"),
         pytest.param("      feed_size: 0\n", {},
-                     "ERROR   -  beslutsregister: option 'feed_size': 0 is too small; "
-                     "expected 1 or more", id="feed-size"),
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option "
+                     "'feed_size': 0 is too small; expected 1 or more", id="feed-size"),
+        pytest.param('      feed_size: "50"\n', {},
+                     "ERROR   -  Config value 'plugins': Plugin 'beslutsregister' option "
+                     "'feed_size': '50' is text, not a whole number; expected a whole number "
+                     "without quotes, 1 or more, e.g. 50", id="feed-size-text"),
     ],
 )
 def test_bad_option_fails_the_build_with_a_message(
@@ -198,3 +242,129 @@ def test_a_preview_notices_theme_overrides_and_inherited_config(tmp_path: Path) 
         after = surroundings()
         assert after != before, changed
         before = after
+
+
+def test_load_config_reads_inherited_and_mapped_options(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "base.yml").write_text(
+        "plugins:\n  beslutsregister:\n    today: 2024-01-02\n    feed_size: 5\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: T\n", "utf-8")
+    options = load_config(str(tmp_path / "mkdocs.yml")).plugins["beslutsregister"].config
+    assert (options.today, options.feed_size) == ("2024-01-02", 5)
+
+
+# -- the embargo clock -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixed", "source", "env", "outcome"),
+    [
+        pytest.param("2024-02-29", "option 'today'", None, date(2024, 2, 29), id="option"),
+        pytest.param(None, "option 'today'", "2031-01-02", date(2031, 1, 2), id="environment"),
+        pytest.param("2024-06-01", "--today", "2031-01-02", date(2024, 6, 1),
+                     id="fixed-before-environment"),
+        pytest.param("2024-02-30", "option 'today'", None,
+                     "option 'today': '2024-02-30' is not a real calendar date; expected "
+                     "YYYY-MM-DD", id="option-impossible"),
+        pytest.param("20240601", "--today", None,
+                     "--today: '20240601' is not a date; expected YYYY-MM-DD", id="flag-basic-iso"),
+        pytest.param("2024-W01-1", "--today", None,
+                     "--today: '2024-W01-1' is not a date; expected YYYY-MM-DD", id="flag-week"),
+        pytest.param(None, "option 'today'", "2024-13-01",
+                     "environment variable BESLUTSREGISTER_TODAY: '2024-13-01' is not a real "
+                     "calendar date; expected YYYY-MM-DD", id="environment-impossible"),
+        pytest.param(None, "option 'today'", "20240601",
+                     "environment variable BESLUTSREGISTER_TODAY: '20240601' is not a date; "
+                     "expected YYYY-MM-DD", id="environment-basic-iso"),
+        pytest.param(None, "option 'today'", "2024-06-01T00:00",
+                     "environment variable BESLUTSREGISTER_TODAY: '2024-06-01T00:00' is not a "
+                     "date; expected YYYY-MM-DD", id="environment-date-and-time"),
+        pytest.param(None, "option 'today'", "２０２４-０６-０１",  # full-width digits
+                     "environment variable BESLUTSREGISTER_TODAY: '２０２４-０６-０１' is not a "
+                     "date; expected YYYY-MM-DD", id="environment-other-digits"),
+    ],
+)
+def test_resolve_today(monkeypatch: pytest.MonkeyPatch, fixed: str | None, source: str,
+                       env: str | None, outcome: date | str) -> None:
+    if env is None:
+        monkeypatch.delenv(TODAY_ENV, raising=False)
+    else:
+        monkeypatch.setenv(TODAY_ENV, env)
+    if isinstance(outcome, date):
+        assert resolve_today(fixed, source) == outcome
+    else:
+        with pytest.raises(ClockError) as raised:
+            resolve_today(fixed, source)
+        assert str(raised.value) == outcome
+
+
+# -- folders ---------------------------------------------------------------------------------
+
+SITE_DIR_EXPECTED = ("expected a folder of its own, e.g. 'site', outside cases_dir and holding "
+                     "none of cases_dir, docs_dir and mkdocs.yml")
+
+
+@pytest.mark.parametrize(
+    ("docs_dir", "cases_dir", "site_dir", "problems"),
+    [
+        pytest.param("docs", "cases", "site", [], id="defaults"),
+        pytest.param("docs", "cases", "../public", [], id="site-outside-the-project"),
+        pytest.param("docs", "data/cases", "data/site", [], id="site-beside-cases"),
+        pytest.param("docs", "docs/beslut", "site", [
+            "option 'cases_dir': docs/beslut is inside docs_dir, so MkDocs would publish the raw "
+            "case files (drafts and masked text too); expected a folder outside it",
+        ], id="cases-inside-docs"),
+        pytest.param("docs", "docs", "site", [
+            "option 'cases_dir': docs is inside docs_dir, so MkDocs would publish the raw "
+            "case files (drafts and masked text too); expected a folder outside it",
+        ], id="cases-are-docs"),
+        pytest.param("docs", "cases", "cases", [
+            "option 'site_dir': 'cases' would hold the case files (cases_dir), and a build "
+            f"empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-is-cases"),
+        pytest.param("docs", "cases", "public/../cases/", [
+            "option 'site_dir': 'cases' would hold the case files (cases_dir), and a build "
+            f"empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-is-cases-spelt-otherwise"),
+        pytest.param("docs", "data/cases", "data", [
+            "option 'site_dir': 'data' would hold the case files (cases_dir), and a build "
+            f"empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-holds-cases"),
+        pytest.param("docs", "cases", "cases/site", [
+            "option 'site_dir': 'cases/site' is inside the case folder (cases_dir), so the "
+            f"built site would mix with the case files; {SITE_DIR_EXPECTED}",
+        ], id="site-inside-cases"),
+        pytest.param("docs", "cases", "docs", [
+            "option 'site_dir': 'docs' would hold the pages' sources (docs_dir), and a build "
+            f"empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-is-docs"),
+        pytest.param("docs", "cases", ".", [
+            "option 'site_dir': '.' would hold the project's own folder (mkdocs.yml), and a "
+            f"build empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-is-the-project"),
+        pytest.param("../pages", "../cases", "..", [
+            "option 'site_dir': '{parent}' would hold the project's own folder (mkdocs.yml), "
+            f"and a build empties it; {SITE_DIR_EXPECTED}",
+        ], id="site-holds-the-project"),
+        pytest.param("docs", "docs/beslut", "docs", [
+            "option 'cases_dir': docs/beslut is inside docs_dir, so MkDocs would publish the raw "
+            "case files (drafts and masked text too); expected a folder outside it",
+            "option 'site_dir': 'docs' would hold the case files (cases_dir), and a build "
+            f"empties it; {SITE_DIR_EXPECTED}",
+        ], id="two-problems"),
+    ],
+)
+def test_folder_problems(tmp_path: Path, docs_dir: str, cases_dir: str, site_dir: str,
+                         problems: list[str]) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    assert folder_problems(root, root / docs_dir, root / cases_dir, root / site_dir) == [
+        problem.format(parent=tmp_path.resolve()) for problem in problems]
+
+
+def test_folder_problems_follow_symbolic_links(tmp_path: Path) -> None:
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "cases", target_is_directory=True)
+    assert folder_problems(tmp_path, tmp_path / "docs", tmp_path / "cases", tmp_path / "out") == [
+        "option 'site_dir': 'cases' would hold the case files (cases_dir), and a build "
+        f"empties it; {SITE_DIR_EXPECTED}"]

@@ -1,89 +1,173 @@
 """Command line: ``beslutsregister check`` validates a register without building it.
 
 Staff run it before committing, and CI runs it before the build: same messages as the
-build, exit status 1 on any problem. Options default to those of the ``beslutsregister``
-plugin in ``mkdocs.yml``, so the check and the build agree on what is valid.
+build, exit status 1 on problems in the case files, 2 on a configuration the build would
+refuse. It reads ``mkdocs.yml`` as ``mkdocs build --strict`` does, with MkDocs' own
+``load_config`` (``INHERIT``, ``!ENV``, plugins as a list or a mapping, every plugin's
+options validated by its Config class), and checks the folders and the embargo clock with
+the functions the plugin uses, so the check and the build cannot disagree.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 
+from .config import RegisterConfig
+from .folders import folder_problems
 from .loading import load_register
 from .model import Visibility
 from .publication import ClockError, resolve_today
-from .validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN, CaseRules
+from .validation import CaseRules
+
+PLUGIN = "beslutsregister"
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose ``!!python/name:`` and ``!ENV`` tags we don't need."""
+class ConfigProblems(Exception):
+    """mkdocs.yml is a configuration the build would refuse; one message per problem."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+@dataclass(frozen=True)
+class Settings:
+    """What the check needs of the configuration, validated as the build validates it."""
+
+    root: Path  # the folder of mkdocs.yml
+    docs_dir: Path
+    site_dir: Path
+    options: RegisterConfig
 
 
-class OptionsError(ValueError):
-    """mkdocs.yml cannot be read for the plugin's options."""
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
-def plugin_options(config_file: Path) -> dict[str, Any]:
-    """The ``beslutsregister`` plugin's options in ``mkdocs.yml`` (empty if absent)."""
-    if not config_file.is_file():
-        return {}
+@contextmanager
+def _mkdocs_log() -> Iterator[list[logging.LogRecord]]:
+    """The warnings and errors MkDocs logs meanwhile, kept from the terminal.
+
+    ``load_config`` reports each problem by logging it and then raises one ``Abort`` for
+    all; nobody configured logging here, so Python would print the records itself.
+    """
+    logger = logging.getLogger("mkdocs")
+    handler, propagate = _Collect(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise OptionsError(f"{config_file}{line}: not valid YAML; expected MkDocs' "
-                           "configuration") from None
-    plugins = config.get("plugins") if isinstance(config, dict) else None
-    for entry in plugins if isinstance(plugins, list) else []:
-        if isinstance(entry, dict) and "beslutsregister" in entry:
-            options = entry["beslutsregister"] or {}
-            if not isinstance(options, dict):
-                raise OptionsError(f"{config_file}: plugin 'beslutsregister': expected its "
-                                   "options indented under it")
-            for key in ("cases_dir", "diary_number_pattern", "diary_number_description"):
-                if key in options and not isinstance(options[key], str):
-                    raise OptionsError(f"{config_file}: plugin 'beslutsregister' option "
-                                       f"'{key}': expected text")
-            return dict(options)
-    return {}
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def default_options() -> RegisterConfig:
+    options = RegisterConfig()
+    options.load_dict({})
+    options.validate()
+    return options
+
+
+def load_settings(config_file: Path) -> Settings:
+    """The configuration in ``config_file``, or :class:`ConfigProblems`.
+
+    Without the file the plugin's defaults apply (MkDocs' own layout: ``docs/``,
+    ``site/``), as they do when the file does not name the plugin.
+    """
+    root = config_file.resolve().parent
+    if not config_file.is_file():
+        return Settings(root, root / "docs", root / "site", default_options())
+    with _mkdocs_log() as records:
+        try:
+            config = load_config(config_file=str(config_file), strict=True)
+        except MkDocsException as exc:  # ConfigurationError, Abort
+            messages = [f"{config_file}: {r.getMessage()}" for r in records]
+            raise ConfigProblems(messages or [_unreadable(config_file, exc)]) from None
+        except ValueError as exc:  # PyYAML's, for an unquoted impossible date
+            raise ConfigProblems([_impossible_date(config_file, exc)]) from None
+    for record in records:  # logged while loading, but not configuration problems
+        print(f"{PLUGIN}: {config_file}: warning: {record.getMessage()}", file=sys.stderr)
+    plugin = config.plugins.get(PLUGIN)
+    options = plugin.config if plugin is not None else None
+    return Settings(root, Path(config.docs_dir), Path(config.site_dir),
+                    options if isinstance(options, RegisterConfig) else default_options())
+
+
+def _unreadable(config_file: Path, exc: MkDocsException) -> str:
+    """MkDocs' message, or the file and line of a YAML error (perhaps an INHERITed file)."""
+    cause = exc.__context__
+    mark = getattr(cause, "problem_mark", None)
+    if isinstance(cause, yaml.YAMLError) and mark is not None:
+        problem = getattr(cause, "problem", None)
+        return (f"{_file_name(mark.name, config_file)}:{mark.line + 1}: not valid YAML"
+                + (f" ({problem})" if problem else "") + "; expected MkDocs' configuration")
+    return f"{config_file}: {exc.format_message()}"
+
+
+def _file_name(name: str, config_file: Path) -> str:
+    """``config_file`` as the user wrote it, another (an INHERITed) file as MkDocs read it."""
+    return str(config_file) if Path(name).resolve() == config_file.resolve() else name
+
+
+def _impossible_date(config_file: Path, exc: ValueError) -> str:
+    """Where PyYAML met the date it could not make, found in the frames it was reading.
+
+    PyYAML reads an unquoted ``2024-02-30`` as a date and fails with a bare ValueError
+    ("day is out of range for month"), which MkDocs lets through; the YAML nodes its
+    constructor was handling carry the text, file and line (of an ``!ENV`` tag, too).
+    """
+    place, text = str(config_file), ""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        node = traceback.tb_frame.f_locals.get("node")
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            text = node.value
+        if isinstance(node, yaml.Node) and node.start_mark is not None:
+            place = f"{_file_name(node.start_mark.name, config_file)}:{node.start_mark.line + 1}"
+        traceback = traceback.tb_next
+    if not text:
+        return f"{place}: cannot be read ({exc}); expected MkDocs' configuration"
+    return f"{place}: '{text}' is not a real calendar date; expected a real date written YYYY-MM-DD"
 
 
 def check(config_file: Path, cases: str | None, today: str | None) -> int:
     try:
-        options = plugin_options(config_file)
-    except OptionsError as exc:
-        print(f"beslutsregister: {exc}", file=sys.stderr)
+        settings = load_settings(config_file)
+    except ConfigProblems as exc:
+        for message in exc.messages:
+            print(f"{PLUGIN}: {message}", file=sys.stderr)
         return 2
-    root = config_file.resolve().parent
-    cases_dir = root / (cases or options.get("cases_dir", "cases"))
-    rules = CaseRules(
-        diary_pattern=options.get("diary_number_pattern", DEFAULT_DIARY_PATTERN),
-        diary_description=options.get("diary_number_description", DEFAULT_DIARY_DESCRIPTION),
-    )
+    options = settings.options
+    cases_dir = settings.root / (cases or options.cases_dir)
+    unusable = folder_problems(settings.root, settings.docs_dir, cases_dir, settings.site_dir)
     try:
-        re.compile(rules.diary_pattern)
-    except re.error as exc:
-        print(f"beslutsregister: option 'diary_number_pattern': '{rules.diary_pattern}' is not "
-              f"a regular expression ({exc})", file=sys.stderr)
-        return 2
-    fixed = today or options.get("today")  # an unquoted date in mkdocs.yml reads as a date
-    try:
-        day = resolve_today(str(fixed) if fixed else None)
+        day = resolve_today(today or options.today,
+                            source="--today" if today else "option 'today'")
     except ClockError as exc:
-        print(f"beslutsregister: --today: {exc}", file=sys.stderr)
+        unusable.append(str(exc))
+    if unusable:
+        for message in unusable:
+            print(f"{PLUGIN}: {message}", file=sys.stderr)
         return 2
-    loaded = load_register(cases_dir, root, rules)
+    rules = CaseRules(diary_pattern=options.diary_number_pattern,
+                      diary_description=options.diary_number_description)
+    loaded = load_register(cases_dir, settings.root, rules)
     for problem in loaded.problems:
         print(problem, file=sys.stderr)
     if loaded.problems:

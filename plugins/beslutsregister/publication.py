@@ -9,6 +9,7 @@ with banners.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -22,17 +23,39 @@ class ClockError(ValueError):
     """A fixed date that is not a date."""
 
 
-def resolve_today(fixed: str | None = None) -> date:
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: str) -> date:
+    """``text`` as a real calendar date written ``YYYY-MM-DD``, and in no other form.
+
+    ``date.fromisoformat`` alone would also take ``20240601`` and ``2024-W01-1`` (Python
+    3.11), which a person fixing the embargo clock did not mean to write.
+    """
+    if not _DAY.fullmatch(text):
+        raise ClockError(f"'{text}' is not a date; expected YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ClockError(f"'{text}' is not a real calendar date; expected YYYY-MM-DD") from None
+
+
+def resolve_today(fixed: str | None = None, source: str = "option 'today'") -> date:
     """The register's today: ``fixed``, else ``$BESLUTSREGISTER_TODAY``, else Swedish today.
 
-    An embargo lifts at midnight Swedish time, wherever the build machine is.
+    A fixed date that is not ``YYYY-MM-DD`` raises :class:`ClockError` naming where it came
+    from: ``source`` for ``fixed`` (the option, or a command line flag), else the
+    environment variable. An embargo lifts at midnight Swedish time, wherever the build
+    machine is.
     """
-    value = fixed or os.environ.get(TODAY_ENV)
+    value, origin = fixed, source
+    if not value:
+        value, origin = os.environ.get(TODAY_ENV), f"environment variable {TODAY_ENV}"
     if value:
         try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ClockError(f"'{value}' is not a date; expected YYYY-MM-DD") from None
+            return parse_day(value)
+        except ClockError as exc:
+            raise ClockError(f"{origin}: {exc}") from None
     try:
         from zoneinfo import ZoneInfo
 
