@@ -6,11 +6,15 @@ tests name what the build was doing when the child failed.
 
 from __future__ import annotations
 
-import shutil
+import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +29,7 @@ from beslutsregister.searchindex import (
     documents_of,
     read_index,
 )
-from conftest import Site, case_text
+from conftest import Site, case_text, make_site
 
 
 @pytest.fixture
@@ -78,7 +82,8 @@ def test_a_register_at_the_threshold_is_shared(site: Site, worker: BuildWorker) 
     _write_cases(site, buildworker.MIN_FILES_TO_SHARE)
     shared, alone = _load(site, worker), _load(site)
     assert shared.cases == alone.cases and len(shared.cases) == 400
-    assert (worker._spool_path.parent / "paths.txt").read_text("utf-8").count("\0") == 159
+    paths = os.pread(worker._paths.fileno(), 1 << 20, 0)
+    assert paths.decode("utf-8").count("\0") == 159
 
 
 def test_a_small_register_is_loaded_without_the_child(site: Site, worker: BuildWorker) -> None:
@@ -164,10 +169,10 @@ def test_a_failed_body_is_named(worker: BuildWorker, tmp_path: Path) -> None:
 
 
 def test_an_index_that_cannot_start_is_an_error(worker: BuildWorker, tmp_path: Path) -> None:
-    shutil.rmtree(worker._spool_path.parent)  # nowhere to spool
-    worker.start_index([], tmp_path)
+    worker._request("start", [], tmp_path, 10_000)  # a spool the child was not given
     worker.add_body("beslut/a.md", None, "<p>a</p>")
-    with pytest.raises(WorkerError, match=r"^starting the search index: FileNotFoundError: "):
+    with pytest.raises(WorkerError, match=r"^starting the search index: OSError: \[Errno 9\] "
+                       r"Bad file descriptor$"):
         worker.finish_bodies()
 
 
@@ -202,13 +207,25 @@ def test_a_child_gone_while_pages_render_is_an_error(worker: BuildWorker, tmp_pa
         worker.finish_bodies()  # ... but here
 
 
-def test_close_stops_the_child_and_removes_its_files(worker: BuildWorker, tmp_path: Path) -> None:
-    worker.start_index([], tmp_path)
-    worker.add_body("a", None, "<p>a</p>")
-    folder = worker._spool_path.parent
-    assert worker.running and folder.is_dir()
-    worker.close()
-    assert not worker.running and not folder.exists()
+def test_close_stops_the_child_and_frees_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its files never have a name: nothing in the temporary folder, even while it runs."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    started = BuildWorker()
+    files = (started._paths, started._spool, started._errors)
+    try:
+        started.start_index([], tmp_path / "index")
+        number = started.add_body("a", None, "<p>a</p>")
+        started.finish_bodies()
+        assert started.running and list(temp.iterdir()) == []
+        assert [os.fstat(file.fileno()).st_nlink for file in files] == [0, 0, 0]
+        assert started.body(number) == "<p>a</p>"
+    finally:
+        started.close()
+    assert not started.running and all(file.closed for file in files)
 
 
 def test_a_project_module_named_like_a_library_does_not_shadow_it(
@@ -247,3 +264,114 @@ def test_a_build_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(script), str(tmp_path / "index")],
                             capture_output=True, text=True, timeout=60, check=False)
     assert (result.returncode, result.stdout) == (0, "script ran\n<p>ord</p> 0\n"), result.stderr
+
+
+# -- no published text left in the temporary folder -------------------------------------------
+
+
+def _published_text_in(folder: Path) -> list[Path]:
+    """Files under ``folder`` holding a title or a body of :func:`_write_cases`'s cases."""
+    found = []
+    for path in folder.rglob("*"):
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except OSError:  # a folder, or gone
+            continue
+        if "Beslut nummer" in text or "Text om projekt" in text:
+            found.append(path)
+    return found
+
+
+def _worker_of(build: int) -> int | None:
+    """The build's second process (a child of ``build`` running this module), if started."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text("utf-8", "replace")
+            command = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == build and b"beslutsregister.buildworker" in command:
+            return int(entry)
+    return None
+
+
+def _spooling(child: int, temp: Path) -> bool:
+    """Whether a file the child has open in ``temp`` holds a case body (the spool, which
+    has no name: it is read through /proc)."""
+    try:
+        descriptors = os.listdir(f"/proc/{child}/fd")
+    except OSError:
+        return False
+    for descriptor in descriptors:
+        link = f"/proc/{child}/fd/{descriptor}"
+        try:
+            if not os.readlink(link).startswith(str(temp)):  # a pipe, say
+                continue
+            with open(link, "rb") as file:
+                if b"Text om projekt" in file.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _wait_for(condition: Callable[[], Any], build: subprocess.Popen[bytes]) -> Any:
+    deadline = time.monotonic() + 120
+    while not (found := condition()):
+        assert build.poll() is None, "the build ended before the moment to stop it"
+        assert time.monotonic() < deadline, "the moment to stop the build never came"
+        time.sleep(0.002)
+    return found
+
+
+def _start_build(site: Site, temp: Path, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site.root,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", TMPDIR=str(temp)),
+            stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the child in /proc")
+@pytest.mark.parametrize("moment", ["child-started", "bodies-spooled"])
+def test_a_build_killed_leaves_no_published_text_behind(tmp_path: Path, moment: str) -> None:
+    """SIGKILL runs no clean-up: the build's files must have no name in the first place."""
+    site = make_site(tmp_path / "project")
+    _write_cases(site, buildworker.MIN_FILES_TO_SHARE)  # the child loads a part
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    build = _start_build(site, temp, tmp_path / "build.log")
+    try:
+        child = _wait_for(lambda: _worker_of(build.pid), build)
+        if moment == "bodies-spooled":  # published text in a temporary file right now
+            _wait_for(lambda: _spooling(child, temp), build)
+    finally:
+        os.killpg(build.pid, signal.SIGKILL)  # the build and its second process
+        build.wait()
+    assert build.returncode == -signal.SIGKILL
+    assert _published_text_in(temp) == []
+    assert list(temp.rglob("*")) == []
+
+
+def test_a_build_puts_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "project")
+    _write_cases(site, buildworker.MIN_FILES_TO_SHARE)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    build = _start_build(site, temp, tmp_path / "build.log")
+    seen: set[Path] = set()
+    try:
+        while build.poll() is None:
+            seen.update(_published_text_in(temp))
+            time.sleep(0.002)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+    assert build.returncode == 0, (tmp_path / "build.log").read_text("utf-8", "replace")
+    assert len(list(site.site.glob("beslut/*/index.html"))) == 400
+    assert seen == set()
+    assert list(temp.rglob("*")) == []

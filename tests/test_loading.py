@@ -30,8 +30,9 @@ def test_case_files_are_found_recursively_in_a_stable_order(project: Path) -> No
     for name in ("b.md", "a.md", "2021/z.md", "2020/y.md", "_mall.md", ".utkast.md",
                  "notes.txt", "README.markdown"):
         write(project, name, "x")
-    found = [p.relative_to(project / "cases").as_posix() for p in case_files(project / "cases")]
-    assert found == ["2020/y.md", "2021/z.md", "a.md", "b.md"]
+    paths, problems = case_files(project / "cases", project)
+    found = [p.relative_to(project / "cases").as_posix() for p in paths]
+    assert (found, problems) == (["2020/y.md", "2021/z.md", "a.md", "b.md"], [])
 
 
 def test_cases_in_subfolders_are_loaded_with_their_path(project: Path) -> None:

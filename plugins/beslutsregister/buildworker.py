@@ -9,7 +9,7 @@ child process (:class:`BuildWorker`) and gives it the work that does not need Mk
 2. **Sanitizing and indexing**: MkDocs renders all pages' Markdown first, then all
    pages' templates. Each case body goes to the child as it is rendered. The child
    sanitizes it (:func:`~beslutsregister.sanitize.sanitize_html`), appends it to a spool
-   file and adds it to the search index. When every page is rendered,
+   (a file, see below) and adds it to the search index. When every page is rendered,
    :meth:`BuildWorker.finish_bodies` waits for the child to catch up, and the build
    reads each sanitized body back from the spool (:meth:`BuildWorker.body`) as its
    page's template renders: reading them all at once cost 95 MB more at the peak of a
@@ -25,6 +25,16 @@ prints goes to its standard error instead). Not
 :mod:`multiprocessing`: its "spawn" and "forkserver" children re-import the parent's
 main script, so a site built from an unguarded ``build.py`` would run that script again
 in the child; "fork" would copy a build's memory and any lock another thread holds.
+
+The spool holds published text, so no file of the two processes has a name: the spool,
+the list of the child's case files and the child's standard error are anonymous files
+(:func:`tempfile.TemporaryFile`: ``O_TMPFILE`` on Linux, elsewhere unlinked as soon as
+made) that the build opens and the child inherits as file descriptors (``pass_fds``, so
+POSIX only). The system frees such a file when the last process holding it ends, so no
+exit of the build leaves one behind in the temporary folder, not even SIGKILL. The two
+processes share each file's position: the child writes the spool from the start, and the
+build reads it at offsets of its own (:func:`os.pread`), only after
+:meth:`BuildWorker.finish_bodies`, when the child has closed it.
 
 Any error in the child, or its end, comes back as a :class:`WorkerError` from the call
 that waits for it, naming what it was doing (and the page, for a body). A body the child
@@ -109,6 +119,27 @@ def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, SearchIndexError) else f"{type(exc).__name__}: {exc}"
 
 
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes of the file ``fd`` from ``offset``, fewer only at its end; the
+    position the processes share is not moved."""
+    parts = []
+    while size > 0 and (data := os.pread(fd, size, offset)):
+        parts.append(data)
+        size -= len(data)
+        offset += len(data)
+    return b"".join(parts)
+
+
+def _read_all(fd: int) -> bytes:
+    """All of the file ``fd``; the position the processes share is not moved."""
+    parts: list[bytes] = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        parts.append(chunk)
+        offset += len(chunk)
+    return b"".join(parts)
+
+
 class _Child:
     """The child's state between messages."""
 
@@ -124,14 +155,16 @@ class _Child:
         _send(self.replies, message)
         self.replies.flush()
 
-    def load(self, paths_file: Path, root: Path, rules: CaseRules) -> None:
+    def load(self, paths_file: int, root: Path, rules: CaseRules) -> None:
+        """Load the case files listed in the inherited file ``paths_file``."""
         try:
-            paths = [Path(os.fsdecode(p)) for p in paths_file.read_bytes().split(b"\0")]
+            paths = [Path(os.fsdecode(p)) for p in _read_all(paths_file).split(b"\0")]
             self.reply("loaded", load_case_files(paths, root, rules))
         except Exception as exc:
             self.reply("error", _describe(exc))
 
-    def start(self, documents: list[IndexDocument], folder: Path, spool: Path) -> None:
+    def start(self, documents: list[IndexDocument], folder: Path, spool: int) -> None:
+        """Start the index; bodies go to the inherited, empty file ``spool``."""
         try:
             self.documents = documents
             self.writer = SearchIndexWriter(len(documents), folder)
@@ -199,26 +232,32 @@ class BuildWorker:
     def __init__(self) -> None:
         package_root = str(Path(__file__).resolve().parent.parent)
         path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+        # Anonymous files (see the module's docstring): the child's part of the case
+        # files, the spool of sanitized bodies and the child's standard error.
+        files: list[IO[bytes]] = []
         try:
-            self._folder = tempfile.TemporaryDirectory(prefix="beslutsregister-",
-                                                       ignore_cleanup_errors=True)
+            for _ in range(3):
+                files.append(tempfile.TemporaryFile())  # noqa: SIM115 (closed in close())
         except OSError as exc:
+            for file in files:
+                file.close()
             raise WorkerError(f"starting the build's second process: no temporary folder "
                               f"({exc})") from None
-        self._spool_path = Path(self._folder.name) / "bodies.bin"
-        self._errors = tempfile.TemporaryFile(dir=self._folder.name)  # noqa: SIM115 (closed in close())
+        self._paths, self._spool, self._errors = files
         self._names: list[str] = []  # of the bodies, for messages
         self._finished = False
-        self._spool: IO[bytes] | None = None
+        self._spooled = False  # whether the child has spooled every body
+        self._offset = 0  # in the spool, of the next body to read
         self._early: dict[int, str] = {}  # bodies read before they were asked for
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-P", "-m", __name__],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
+                pass_fds=(self._paths.fileno(), self._spool.fileno()),
                 env={**os.environ, "PYTHONPATH": path})
         except (OSError, ValueError) as exc:
-            self._errors.close()
-            self._folder.cleanup()
+            for file in files:
+                file.close()
             raise WorkerError(f"starting the build's second process ({sys.executable}): "
                               f"{exc}") from None
 
@@ -231,9 +270,11 @@ class BuildWorker:
         shared = int(len(paths) * CHILD_SHARE) if len(paths) >= MIN_FILES_TO_SHARE else 0
         own, theirs = paths[: len(paths) - shared], paths[len(paths) - shared:]
         if theirs:  # the paths go in a file: a long request would wait for the child to read
-            paths_file = Path(self._folder.name) / "paths.txt"
-            paths_file.write_bytes(b"\0".join(os.fsencode(p) for p in theirs))  # any name
-            self._request("load", paths_file, root, rules)
+            self._paths.seek(0)
+            self._paths.truncate()
+            self._paths.write(b"\0".join(os.fsencode(p) for p in theirs))  # any name
+            self._paths.flush()
+            self._request("load", self._paths.fileno(), root, rules)
         outcomes = load_case_files(own, root, rules)
         if theirs:
             outcomes += self._reply("loaded", "loading case files")
@@ -243,7 +284,7 @@ class BuildWorker:
 
     def start_index(self, documents: Sequence[IndexDocument], folder: Path) -> None:
         """Index these documents (``documents[i].number == i``) into ``folder`` (emptied)."""
-        self._request("start", list(documents), folder, self._spool_path)
+        self._request("start", list(documents), folder, self._spool.fileno())
 
     def add_body(self, name: str, document: int | None, html: str) -> int:
         """Sanitize the rendered body of the page ``name`` (for messages), and index it as
@@ -267,19 +308,24 @@ class BuildWorker:
             number, doing, detail = error
             raise WorkerError(f"{doing} {self._names[number]}: {detail}" if number is not None
                               else f"{doing}: {detail}")
-        self._spool = open(self._spool_path, "rb")  # noqa: SIM115 (closed in close())
+        self._spooled = True
 
     def body(self, number: int) -> str:
         """The sanitized body :meth:`add_body` numbered ``number``, once; in order, each
         is read from the spool as it is asked for."""
         if number in self._early:
             return self._early.pop(number)
-        if self._spool is None:
+        if not self._spooled:
             raise WorkerError(f"sanitizing {self._names[number]}: asked for before "
                               "finish_bodies()")
-        while head := self._spool.read(_SPOOL_HEAD.size):
+        fd = self._spool.fileno()
+        while len(head := _read_at(fd, _SPOOL_HEAD.size, self._offset)) == _SPOOL_HEAD.size:
             found, length = _SPOOL_HEAD.unpack(head)
-            text = self._spool.read(length).decode("utf-8")
+            data = _read_at(fd, length, self._offset + _SPOOL_HEAD.size)
+            if len(data) != length:
+                break  # cut short: never published in part
+            self._offset += _SPOOL_HEAD.size + length
+            text = data.decode("utf-8")
             if found == number:
                 return text
             self._early[found] = text  # pages built in another order than rendered
@@ -323,12 +369,13 @@ class BuildWorker:
         return value
 
     def _stderr(self) -> str:
-        self._errors.seek(0)
-        lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        text = _read_all(self._errors.fileno()).decode("utf-8", "replace")
+        lines = text.strip().splitlines()
         return lines[-1] if lines else ""
 
     def close(self) -> None:
-        """Stop the child and remove its files (after a failed build too)."""
+        """Stop the child and close its files, which frees them (after a failed build
+        too)."""
         process = self._process
         for stream in (process.stdout, process.stdin):  # a child writing a reply stops too
             if stream is not None:
@@ -340,12 +387,10 @@ class BuildWorker:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        for file in (self._spool, self._errors):
-            if file is not None:
-                with contextlib.suppress(OSError):
-                    file.close()
+        for file in (self._paths, self._spool, self._errors):
+            with contextlib.suppress(OSError):
+                file.close()
         self._early.clear()
-        self._folder.cleanup()
 
     @property
     def running(self) -> bool:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .grouping import Register
 from .model import Case
-from .privacy import public_officer
+from .privacy import public_decision_maker, public_officer
 
 CSV_COLUMNS = (
     "diarienummer", "beslutsdatum", "arendemening", "enhet", "handlaggare",
@@ -34,7 +34,7 @@ def case_record(case: Case, url: str) -> dict[str, Any]:
         "unit": case.unit,
         "officer": None if officer is None else {
             "name": officer.name, "email": officer.email, "phone": officer.phone},
-        "decided_by": {"name": case.decided_by.name, "role": case.decided_by.role},
+        "decided_by": dict(zip(("name", "role"), public_decision_maker(case), strict=True)),
         "delegation": case.delegation,
         "reported_to": case.reported_to,
         "copy_to": list(case.copy_to),
@@ -82,7 +82,7 @@ def to_csv(register: Register, url_of: dict[str, str]) -> str:
         officer = public_officer(case)
         writer.writerow([_cell(value) for value in (
             case.diary_number, case.date.isoformat(), case.title, case.unit,
-            officer.name if officer else "", case.decided_by.name, case.decided_by.role or "",
+            officer.name if officer else "", *(part or "" for part in public_decision_maker(case)),
             case.project.name if case.project else "",
             "|".join(case.programme_ids), case.total_sek, url_of[case.slug],
         )])

@@ -12,9 +12,16 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
 from .model import Case, Problem, Programme
-from .privacy import check_case_text, protected_officer_problems
+from .privacy import (
+    ProtectedPeople,
+    apply_protection,
+    check_case_text,
+    protected_officer_problems,
+    protection_problems,
+)
 from .validation import CaseRules, read_case, read_programmes, unit_slug
 from .yamlsource import FrontMatterDocument, YamlError, parse_yaml, split_front_matter
 
@@ -28,6 +35,9 @@ class LoadResult:
     cases: list[Case] = field(default_factory=list)
     programmes: dict[str, Programme] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Everyone protected in some case: hidden everywhere, and what the output guard
+    #: looks for in the built site.
+    protected: ProtectedPeople = field(default_factory=lambda: ProtectedPeople({}, None))
 
     @property
     def ok(self) -> bool:
@@ -53,18 +63,93 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def case_files(cases_dir: Path) -> list[Path]:
-    """Every Markdown case file under ``cases_dir``, in a stable order.
+def case_files(cases_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every Markdown case file under ``cases_dir`` in a stable order, and a problem for
+    each ``*.md`` there that is not a regular file inside the project: those are never
+    opened (a FIFO would block the build for ever; a link out of the project would
+    publish, or print in messages, a file that is not the project's).
 
-    Walks with plain strings: on every preview rebuild this lists the whole register,
-    and ``Path.rglob`` plus sorting paths cost more than reading the cached cases.
+    A link to a regular file inside the project (``root``, or ``cases_dir`` wherever it
+    is) is a case file; a linked folder is not entered. Walks with :func:`os.scandir`
+    and plain strings: on every preview rebuild this lists the whole register, so a
+    plain file costs nothing beyond reading its folder (only links and odd entries are
+    looked at more closely), and ``Path.rglob`` plus sorting paths cost more than
+    reading the cached cases.
     """
-    found = []
-    for folder, subfolders, names in os.walk(cases_dir):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [os.path.join(folder, n) for n in names
-                  if n.endswith(".md") and not n.startswith((".", "_"))]
-    return [Path(p) for p in sorted(found)]
+    found: list[str] = []
+    refused: list[Problem] = []
+    project = _project_folders(cases_dir, root)
+    pending = [os.fspath(cases_dir)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as listing:
+                entries = list(listing)
+        except OSError:  # as with os.walk: a folder that cannot be listed is left out
+            continue
+        for entry in entries:
+            name = entry.name
+            case_name = name.endswith(".md") and not name.startswith((".", "_"))
+            try:
+                folder = entry.is_dir(follow_symlinks=False)  # no system call, as a rule
+            except OSError:
+                folder = False
+            if folder and not name.startswith("."):
+                pending.append(entry.path)
+            if not case_name:
+                continue
+            if not folder and entry.is_file(follow_symlinks=False):
+                found.append(entry.path)
+                continue
+            refusal = _refusal(entry.path, project, "case file")
+            if refusal is None:
+                found.append(entry.path)
+            else:
+                refused.append(Problem(display_path(Path(entry.path), root), 1, None, refusal))
+    refused.sort(key=lambda problem: problem.path)
+    return [Path(p) for p in sorted(found)], refused
+
+
+def _project_folders(cases_dir: Path, root: Path) -> tuple[str, ...]:
+    """The folders a file read by the register must lie in, resolved, ending in a '/'."""
+    return tuple({os.path.join(os.path.realpath(folder), "") for folder in (root, cases_dir)})
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    if S_ISDIR(mode):
+        return "a folder"
+    if S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if S_ISSOCK(mode):
+        return "a socket"
+    if S_ISCHR(mode) or S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _refusal(path: str, project: tuple[str, ...], what: str) -> str | None:
+    """Why the register may not open ``path``, a ``what`` ("case file"); None if it may.
+
+    A link's target is named in no message: it may be any file of the machine.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # gone meanwhile: reading it says so
+        return None
+    if S_ISLNK(mode):
+        target = os.path.join(os.path.realpath(path), "")
+        if not target.startswith(project):
+            return (f"is a link to a file outside the project (its target is not shown); "
+                    f"expected a regular {what} inside the project")
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:  # a broken link, or a loop: reading it says so
+            return None
+        if not S_ISREG(mode):
+            return f"is a link to {_kind(mode)}, not a file; expected a regular {what}"
+    elif not S_ISREG(mode):
+        return f"is {_kind(mode)}, not a file; expected a regular {what}"
+    return None
 
 
 def load_case_files(paths: Sequence[Path], root: Path, rules: CaseRules) -> list[CaseOutcome]:
@@ -84,8 +169,11 @@ def load_register(
     result = LoadResult()
     programmes_path = cases_dir / PROGRAMMES_FILE
     programmes_source = display_path(programmes_path, root)
-    if programmes_path.is_file():
-        text, problem = _read_text(programmes_path, programmes_source)
+    if os.path.lexists(programmes_path):  # a broken link is reported, a missing file not
+        refusal = _refusal(os.fspath(programmes_path), _project_folders(cases_dir, root),
+                           "file")
+        text, problem = (("", Problem(programmes_source, 1, None, refusal)) if refusal
+                         else _read_text(programmes_path, programmes_source))
         if problem:
             result.problems.append(problem)
         else:
@@ -106,12 +194,18 @@ def load_register(
         result.problems.append(Problem(display_path(cases_dir, root), 1, None,
                                        "is not a folder; expected the folder of case files"))
         return result
-    for case, problems in load_files(case_files(cases_dir), root, rules):
+    paths, refused = case_files(cases_dir, root)
+    result.problems.extend(refused)
+    for case, problems in load_files(paths, root, rules):
         result.problems.extend(problems)
         if case is not None:
             result.cases.append(case)
     result.problems.extend(_duplicate_diary_numbers(result.cases))
     result.problems.extend(_unit_spellings(result.cases))
+    # Protection is per person: a name protected in one case is hidden in every case.
+    result.protected = ProtectedPeople.of(result.cases)
+    result.problems.extend(protection_problems(result.cases, result.protected))
+    result.cases = apply_protection(result.cases, result.protected)
     return result
 
 
@@ -136,7 +230,8 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
         else:
             case, problems = read_case(document, source, rules)
             front_matter = text[: len(text) - len(document.body)]  # the body ends the text
-            problems += check_case_text(source, front_matter, document.body, document.body_line)
+            problems += check_case_text(source, front_matter, document.body, document.body_line,
+                                       document.meta)
             if case is not None:
                 problems += protected_officer_problems(case, document.body_line)
             outcome = (None if problems else case, problems)
@@ -145,11 +240,30 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
 
 
 def _read_text(path: Path, source: str) -> tuple[str, Problem | None]:
+    """The text of the regular file ``path``, or the problem why not.
+
+    Opened without waiting (``O_NONBLOCK``: opening a FIFO would wait for a writer for
+    ever) and checked once open (:func:`os.fstat`), so what is read is what was checked,
+    whatever was at ``path`` when the folder was listed.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         return "", Problem(source, 1, None, f"cannot be read ({exc.strerror}); expected a "
                            "readable file")
+    try:
+        mode = os.fstat(fd).st_mode
+        if not S_ISREG(mode):
+            what = "case file" if path.suffix == ".md" else "file"
+            return "", Problem(source, 1, None, f"is {_kind(mode)}, not a file; expected a "
+                               f"regular {what}")
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read()
+    except OSError as exc:
+        return "", Problem(source, 1, None, f"cannot be read ({exc.strerror}); expected a "
+                           "readable file")
+    finally:
+        os.close(fd)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

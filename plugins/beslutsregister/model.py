@@ -61,10 +61,15 @@ class Officer:
 
 @dataclass(frozen=True)
 class DecisionMaker:
-    """Who took the decision (beslutsfattare)."""
+    """Who took the decision (beslutsfattare).
+
+    ``protected`` is set by the register, never written: a decision-maker whose identity
+    is protected in some case is published by role only.
+    """
 
     name: str
     role: str | None = None
+    protected: bool = False
 
 
 @dataclass(frozen=True)

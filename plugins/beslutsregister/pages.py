@@ -19,7 +19,7 @@ from html import escape
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
 from .preview_cache import fingerprint
-from .privacy import mask_text, public_officer
+from .privacy import mask_text, public_decision_maker, public_officer
 from .swedish import count_decisions, format_date, format_sek
 from .validation import unit_slug
 
@@ -250,7 +250,7 @@ class PageBuilder:
             _row("Enhet", _a(self.urls.link(src, self.urls.unit(case.unit)), case.unit)),
             _row("Handläggare", self._officer(case)),
             _row("Beslutsfattare", _e(", ".join(
-                part for part in (case.decided_by.name, case.decided_by.role) if part))),
+                part for part in public_decision_maker(case) if part))),
         ]
         if case.delegation:
             rows.append(_row("Delegation", _e(case.delegation)))

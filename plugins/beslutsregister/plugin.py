@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -32,20 +33,25 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import CountHandler
 
 from . import search
 from .buildworker import BuildWorker, WorkerError
 from .config import RegisterConfig
+from .folders import folder_problems
 from .hostguard import guard_host
-from .loading import load_case_files, load_register
-from .model import Problem
+from .loading import display_path, load_case_files, load_register
+from .model import Case, Problem
 from .navcache import TEMPLATES, NavigationCache
+from .outputguard import attribute, scan_site
 from .pages import CASES_DIR, REGISTER_DIR, PageSpec
 from .preview_cache import PreviewOutputKeeper, config_files, fingerprint, stamps
 from .publication import ClockError, resolve_today
-from .sanitize import sanitize_html
+from .sanitize import THEME_ID_PREFIX, remote_image_problems, sanitize_html
 from .searchindex import IndexDocument, documents_of
 from .site import CasePageMemo, RegisterSite
+from .staging import StagedSite
 from .validation import CaseRules
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -71,6 +77,27 @@ def _live_reload() -> bool:
     return context is None or context.params.get("livereload", True) is not False
 
 
+def _move_theme_ids(toc: Iterable[AnchorLink]) -> None:
+    """The table of contents follows the body's headings out of the theme's id space
+    (:data:`~beslutsregister.sanitize.THEME_ID_PREFIX`), as the sanitizer moved them."""
+    for link in toc:
+        if link.id.startswith(THEME_ID_PREFIX):
+            link.id = "br" + link.id
+        _move_theme_ids(link.children)
+
+
+def _strict_warnings(config: MkDocsConfig) -> bool:
+    """Whether a strict build has warned, so MkDocs will fail it after on_post_build.
+
+    MkDocs counts a strict build's warnings with a handler on its logger and checks the
+    count only after this event; the swap must not happen before a build that fails.
+    """
+    if not config.strict:
+        return False
+    return any(isinstance(handler, CountHandler) and handler.get_counts()
+               for handler in logging.getLogger("mkdocs").handlers)
+
+
 def format_problems(problems: list[Problem], folder: str) -> str:
     count = len(problems)
     head = f"{count} problem{'s' if count != 1 else ''} in {folder}; nothing was published:"
@@ -93,6 +120,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.frozen = False  # whether this plugin froze the garbage collector's objects
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
+        self.staged: StagedSite | None = None  # a public build's staging folder
+        self.sources: dict[str, str] = {}  # output file -> its source, for the guard
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs keeps a plugin with on_startup across `serve` rebuilds, so caches live.
@@ -115,8 +144,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.keeper.close()
 
     def on_build_error(self, *, error: Exception) -> None:
+        """A failed build publishes nothing: the previous site stays as it was."""
         self._stop_worker()  # no index for a build that failed
         self._unfreeze()
+        if self.staged is not None:
+            self.staged.discard()
+            self.staged = None
 
     def _stop_worker(self) -> None:
         if self.worker is not None:
@@ -130,19 +163,21 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.frozen = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The options themselves were validated by RegisterConfig; `beslutsregister check`
+        # runs these same checks of the folders and the clock.
         try:
             self.today = resolve_today(self.config.today)
         except ClockError as exc:
-            raise PluginError(f"beslutsregister: option 'today': {exc}") from None
+            raise PluginError(f"beslutsregister: {exc}") from None
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
-        if self.cases_dir.resolve().is_relative_to(Path(config.docs_dir).resolve()):
-            raise PluginError(f"beslutsregister: option 'cases_dir': {self.config.cases_dir} is "
-                              "inside docs_dir, so MkDocs would publish the raw case files "
-                              "(drafts and masked text too); expected a folder outside it")
-        if self.config.feed_size < 1:
-            raise PluginError("beslutsregister: option 'feed_size': "
-                              f"{self.config.feed_size} is too small; expected 1 or more")
+        problems = folder_problems(self.root, Path(config.docs_dir), self.cases_dir,
+                                   Path(config.site_dir))
+        for problem in problems[:-1]:
+            log.error(f"beslutsregister: {problem}")
+        if problems:  # before MkDocs empties site_dir
+            raise PluginError(f"beslutsregister: {problems[-1]}")
+        self._stage(config)
         config.extra_css.append(STYLESHEET)
         self._prune_navigation(config)
         self._share_navigation(config)
@@ -152,6 +187,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                      "'search' plugin in mkdocs.yml also publishes all text of all pages "
                      "as one download, and can go")
         return config
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """A public build writes into a staging folder beside ``site_dir``, swapped in by
+        :meth:`_guard_and_publish` only when everything passed (staging.py)."""
+        self.staged = None
+        if self.preview:  # MkDocs serves the preview from a temporary folder of its own
+            return
+        self.staged = StagedSite(Path(config.site_dir))
+        try:
+            config.site_dir = str(self.staged.prepare())
+        except OSError as exc:
+            raise PluginError(f"beslutsregister: cannot make the staging folder beside "
+                              f"site_dir ({exc}); expected a writable folder") from None
 
     @staticmethod
     def _prune_navigation(config: MkDocsConfig) -> None:
@@ -265,6 +313,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         )
         pages = self.site.overview_pages() + self.site.case_pages()
         self.specs = {spec.src_uri: spec for spec in pages}
+        docs = Path(config.docs_dir).resolve()
+        self.sources = {f.dest_uri: display_path(docs / f.src_uri, self.root)
+                        for f in files.documentation_pages()}
+        self.sources.update((self.site.urls.dest(spec.src_uri), spec.case.source)
+                            for spec in pages if spec.case is not None)
         context = fingerprint(self._surroundings(config, pages)) if self.keeper else ""
         for spec in pages:
             if self._must_render(spec, context):
@@ -374,6 +427,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             return spec.fill(html)
         if self.keeper is None:
             self.taken.add(src_uri)
+        if spec.case is not None:
+            self._refuse_remote_images(html, spec.case)
+            _move_theme_ids(page.toc)
         body = self.case_bodies[src_uri] = _CaseBody(page, spec)
         if self.worker is None:  # a preview (mkdocs serve): sanitized here, not indexed
             body.html = sanitize_html(html)
@@ -385,6 +441,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         except WorkerError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
         return ""
+
+    def _refuse_remote_images(self, html: str, case: Case) -> None:
+        problems = remote_image_problems(html, case.source, case.body, case.body_line)
+        if problems:
+            raise PluginError(format_problems(problems, self.config.cases_dir + "/"))
 
     @event_priority(100)  # before other plugins and the template see the page
     def on_page_context(
@@ -414,7 +475,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     @event_priority(100)  # the index is complete before other plugins see the site
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_site(self, *, config: MkDocsConfig) -> None:
         if self.case_bodies:  # MkDocs builds every page it rendered, unless a plugin interferes
             count, first = len(self.case_bodies), next(iter(self.case_bodies))
             were = "pages were" if count > 1 else "page was"
@@ -433,3 +494,30 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                 self.worker, self.index_documents = None, {}
             log.info(f"beslutsregister: search index of {index.documents} decisions, "
                      f"{index.words} words, {index.files} files, {index.bytes / 1e6:.1f} MB")
+
+    @event_priority(-1000)  # last: after every plugin wrote what it writes
+    def _guard_and_publish(self, *, config: MkDocsConfig) -> None:
+        """Scan every output file (outputguard.py), then swap the staging folder in.
+
+        In strict mode MkDocs fails the build right after this event if anything
+        warned: then nothing is swapped in, and on_build_error removes the staging folder.
+        """
+        staged = self.staged
+        if staged is None or self.site is None or _strict_warnings(config):
+            return
+        leaks = scan_site(staged.folder, self.site.loaded.protected)
+        if leaks:
+            leaks = attribute(leaks, self.site.loaded.cases, self.sources)
+            count = len(leaks)
+            raise PluginError("\n".join(
+                [f"beslutsregister: {count} thing{'s' if count != 1 else ''} in the built site "
+                 "must not be published; nothing was published:",
+                 *(f"  {leak}" for leak in leaks)]))
+        try:
+            staged.publish()
+        except OSError as exc:
+            raise PluginError(f"beslutsregister: swapping in the new site: {exc}") from None
+        config.site_dir = str(staged.target)  # for what runs after the build (gh-deploy)
+        self.staged = None
+
+    on_post_build = CombinedEvent(_finish_site, _guard_and_publish)

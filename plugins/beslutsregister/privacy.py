@@ -14,11 +14,16 @@ section given) and never the text itself.
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .model import Case, Officer, Problem
+from .texthygiene import find_unpublishable
+from .yamlsource import Node
 
 DEFAULT_PROVISION = (21, 3)
 
@@ -30,11 +35,13 @@ _MASK_OPEN = re.compile(r"\[\[\s*maskera", re.IGNORECASE)
 
 #: Candidate identity numbers: YYMMDD or YYYYMMDD, optional - or +, then four digits.
 #: Separators: - and + as the Tax Agency writes them, and what word processors and
-#: hands make of them (en and em dashes, minus, a space). A candidate starts where a
+#: hands make of them (en and em dashes, minus, spaces, a line break). A candidate starts where a
 #: run of digits starts: checked after matching (:func:`_candidates`), because a
 #: leading ``(?<!\d)`` costs the regex engine its fast scan for the first digit (three
 #: times slower on a case file); ``\d\d\d\d\d\d`` rather than ``\d{6}`` for that scan too.
-_CANDIDATE = re.compile(r"(\d\d\d\d\d\d(?:\d\d)?)([-+\u2010-\u2015\u2212 ]?)(\d{4})(?!\d)")
+#: Between the parts: an optional separator with any whitespace around it, line breaks
+#: included, so a number hard-wrapped after its hyphen is still found.
+_CANDIDATE = re.compile(r"(\d\d\d\d\d\d(?:\d\d)?)(\s*[-+\u2010-\u2015\u2212]?\s*)(\d{4})(?!\d)")
 _DIGIT = re.compile(r"\d")
 
 
@@ -65,15 +72,54 @@ def unclosed_mask_lines(text: str) -> list[int]:
     return sorted(nested + unclosed)
 
 
+#: What staff may have meant as a marker: ``[[`` (also escaped for Markdown, ``\\[\\[``),
+#: or a bracket or brace before a word starting ``mask`` and a colon (``[maskering:``,
+#: ``{{maskera 26:1:``). Left over once the valid masks are removed, it fails the build:
+#: a near miss of the masking syntax would publish the text it was meant to hide.
+_NEAR_MISS = re.compile(r"\\?\[[ \t]*\\?\[|[\[{][ \t]*\\?[\[{]?[ \t]*mask\w*[ \t]*"
+                        r"(?:\d{1,2}[ \t]*:[ \t]*\d{1,2}[ \t]*)?:", re.IGNORECASE)
+_MARKER_WORD = re.compile(r"[\\\[{( \t]*[^\s\[\]{}()\\:]{0,12}")
+
+
 def opens_mask(text: str) -> bool:
     """Whether ``text`` contains the start of a mask, in any letter case and spacing."""
     return _MASK_OPEN.search(text) is not None
 
 
+def near_miss_marker(text: str) -> str | None:
+    """The first marker in ``text`` that is not a valid mask (``[[maskering``), or None.
+
+    Valid masks are removed first; an unclosed ``[[maskera`` is reported by
+    :func:`unclosed_mask_lines`, not here.
+    """
+    found = _near_misses(MASK.sub(lambda m: " " * len(m[0]), text))
+    return found[0][1] if found else None
+
+
+def _near_misses(masked: str) -> list[tuple[int, str]]:
+    """(offset, marker as written, cut short) of each near miss in text without masks."""
+    opens = {m.start() for m in _MASK_OPEN.finditer(masked)}
+    found = []
+    for match in _NEAR_MISS.finditer(masked):
+        if match.start() in opens:
+            continue
+        marker = _MARKER_WORD.match(masked, match.start())
+        found.append((match.start(), marker[0].strip() if marker else match[0]))
+    return found
+
+
+def unknown_marker_lines(text: str) -> list[tuple[int, str]]:
+    """(line, marker) of every marker in ``text`` that is neither a mask nor an open one."""
+    masked = MASK.sub(lambda m: " " * len(m[0]), text)
+    return [(masked.count("\n", 0, offset) + 1, marker)
+            for offset, marker in _near_misses(masked)]
+
+
 @dataclass(frozen=True)
 class IdentityNumberHit:
     line: int  # 1-based within the scanned text
-    masked: str
+    masked: str  # what messages show: the birth date, then ****
+    digits: str = dataclasses.field(default="", repr=False)  # to compare; never shown
 
 
 def find_identity_numbers(text: str) -> list[IdentityNumberHit]:
@@ -92,7 +138,8 @@ def find_identity_numbers(text: str) -> list[IdentityNumberHit]:
         if _luhn_check_digit(yy + mm + dd + last_four[:3]) != int(last_four[3]):
             continue
         line = text.count("\n", 0, match.start()) + 1
-        hits.append(IdentityNumberHit(line, f"{birth}{separator}****"))
+        shown = separator.strip() or (" " if separator else "")
+        hits.append(IdentityNumberHit(line, f"{birth}{shown}****", birth[-6:] + last_four))
     return hits
 
 
@@ -134,39 +181,233 @@ def public_officer(case: Case) -> Officer | None:
     return None if case.officer.protected else case.officer
 
 
-def check_case_text(source: str, front_matter: str, body: str, body_line: int) -> list[Problem]:
-    """Problems for identity numbers and unclosed masks in one case file's text.
+def public_decision_maker(case: Case) -> tuple[str | None, str | None]:
+    """(name, role) as published: no name when the person's identity is protected."""
+    maker = case.decided_by
+    return (None if maker.protected else maker.name), maker.role
+
+
+_WORD_GAP = r"[\s*_~]+"  # between a name's words: spaces, a line break, emphasis
+
+
+@dataclass(frozen=True)
+class ProtectedPeople:
+    """Everyone whose identity is protected in some case of the register.
+
+    Protection is a property of the person, not of one file: a name or e-mail address
+    marked ``protected`` in any case (drafts too) is published nowhere in the register.
+    ``where`` maps each name and address (folded: lower case, single spaces) to the
+    case file and line that protects it, for messages that never repeat the name.
+    """
+
+    where: dict[str, str]
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, cases: Iterable[Case]) -> ProtectedPeople:
+        where: dict[str, str] = {}
+        for case in cases:
+            if case.officer.protected:
+                place = f"{case.source}:{case.field_lines.get('officer', 1)}"
+                for value in (case.officer.name, case.officer.email):
+                    if value:
+                        where.setdefault(_fold(value), place)
+        if not where:
+            return cls({}, None)
+        alternatives = sorted(where, key=len, reverse=True)  # the longest name first
+        pattern = re.compile(
+            r"(?<![\w.@-])(?:" + "|".join(_WORD_GAP.join(map(re.escape, value.split()))
+                                          for value in alternatives) + r")(?![\w@-])",
+            re.IGNORECASE)
+        return cls(where, pattern)
+
+    def __bool__(self) -> bool:
+        return bool(self.where)
+
+    def find(self, text: str, skip: Collection[str] = ()) -> tuple[int, str] | None:
+        """(offset, where it is protected) of the first protected name or address in
+        ``text``, leaving out the folded values in ``skip``."""
+        if self.pattern is None:
+            return None
+        for match in self.pattern.finditer(text):
+            folded = _fold(match[0])
+            if folded not in skip:
+                return match.start(), self.where.get(folded, "another case")
+        return None
+
+    def protects(self, value: str | None) -> bool:
+        return value is not None and _fold(value) in self.where
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(_WORD_GAP, " ", text).split()).casefold()
+
+
+def apply_protection(cases: list[Case], people: ProtectedPeople) -> list[Case]:
+    """The cases with every protected person hidden where a field names them.
+
+    An officer protected in another case is published as protected here too (the unit
+    instead of the name); a protected decision-maker by role only.
+    """
+    if not people:
+        return cases
+    protected = []
+    for case in cases:
+        officer, maker = case.officer, case.decided_by
+        if not officer.protected and (people.protects(officer.name)
+                                      or people.protects(officer.email)):
+            officer = replace(officer, protected=True)
+        if not maker.protected and people.protects(maker.name):
+            maker = replace(maker, protected=True)
+        if officer is not case.officer or maker is not case.decided_by:
+            case = replace(case, officer=officer, decided_by=maker)
+        protected.append(case)
+    return protected
+
+
+def protection_problems(cases: Iterable[Case], people: ProtectedPeople) -> list[Problem]:
+    """A protected person named in free text (a title, a copy, a note, the body).
+
+    Fields that name a person as such (officer, decided_by) are hidden instead
+    (:func:`apply_protection`); a case's own protected officer in its body is reported
+    by :func:`protected_officer_problems`.
+    """
+    if not people:
+        return []
+    problems = []
+    for case in cases:
+        own = ({_fold(v) for v in (case.officer.name, case.officer.email) if v}
+               if case.officer.protected else set())
+        for field, line, text in _free_text(case):
+            found = people.find(text, own if field is None else ())
+            if found is None:
+                continue
+            offset, where = found
+            if field is None:
+                problems.append(Problem(
+                    case.source, line + text.count("\n", 0, offset), None,
+                    f"names a person whose identity is protected (in {where}); expected "
+                    "the text without the name (mask it with [[maskera: ...]] or remove it)"))
+            else:
+                problems.append(Problem(
+                    case.source, line, field,
+                    f"names a person whose identity is protected (in {where}); expected "
+                    "the field without the name"))
+    return problems
+
+
+def _free_text(case: Case) -> Iterator[tuple[str | None, int, str]]:
+    """(field or None for the body, file line, text) of everything a case publishes as
+    free text."""
+    lines = case.field_lines
+    for field in ("title", "unit", "delegation", "reported_to"):
+        value = getattr(case, field)
+        if value:
+            yield field, lines.get(field, 1), value
+    if case.decided_by.role:
+        yield "decided_by.role", lines.get("decided_by", 1), case.decided_by.role
+    for index, copy in enumerate(case.copy_to):
+        yield f"copy_to[{index}]", lines.get("copy_to", 1), copy
+    if case.project is not None:
+        yield "project.name", lines.get("project", 1), case.project.name
+    for index, source in enumerate(case.funding):
+        if source.note:
+            yield f"funding[{index}].note", lines.get("funding", 1), source.note
+    yield None, case.body_line, mask_text(case.body)
+
+
+_NUMBER_ADVICE = ("expected no personal identity or coordination numbers: remove it or mask it "
+                  "with [[maskera: ...]]")
+
+#: Markdown and HTML that a reader does not see, between two digits or next to one:
+#: ``6408**23**-3234``, ``640823&#45;3234``, ``| 640823 | 3234 |``. Only bodies with one
+#: are scanned a second time, as text (:func:`_markup_view`).
+_MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&|\\\u00ad]|[*_~`>;|\u00ad]\d")
+_INLINE_MARKUP = re.compile(r"<[^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\])")
+
+
+def _markup_view(text: str) -> str:
+    """``text`` as a reader sees its digits: tags, emphasis, escapes and soft hyphens gone,
+    table pipes as spaces, entities decoded; line breaks stay where they were."""
+    return html.unescape(_INLINE_MARKUP.sub("", text).replace("|", " "))
+
+
+def check_case_text(source: str, front_matter: str, body: str, body_line: int,
+                    meta: Node | None = None) -> list[Problem]:
+    """Problems for identity numbers, unclosed or unknown markers and characters no
+    feed can carry, in one case file's text.
 
     ``front_matter`` starts on file line 1; ``body`` on ``body_line``. Masked spans are
-    exempt: hiding a number is exactly what masking is for.
+    exempt: hiding a number is exactly what masking is for. Front matter is scanned as
+    written and as parsed (``meta``): a YAML escape (``\\x2D``) or a line continuation
+    can split a number that only the parsed value shows whole. A body is scanned as
+    written and, where markup touches a digit, as a reader sees it.
     """
     problems = [
         Problem(source, line, None, "'[[maskera' is not closed, or holds '[['; expected "
                 "']]' after the text to hide, and no brackets inside it")
         for line in (body_line - 1 + n for n in unclosed_mask_lines(body))
     ]
-    scans = ((front_matter, 1), (mask_text(body), body_line))
-    for text, first_line in scans:
-        for hit in find_identity_numbers(text):
-            problems.append(Problem(
-                source, first_line - 1 + hit.line, None,
-                f"contains a personal identity number ({hit.masked}); expected no personal "
-                "identity or coordination numbers: remove it or mask it with "
-                "[[maskera: ...]]",
-            ))
+    problems += [
+        Problem(source, body_line - 1 + line, None, f"unknown marker '{marker}'; did you mean "
+                "[[maskera: ...]]? (only [[maskera: text]] or [[maskera 26:1: text]] hides "
+                "text)")
+        for line, marker in unknown_marker_lines(body)
+    ]
+    invalid = find_unpublishable(body)
+    if invalid is not None:
+        offset, what = invalid
+        problems.append(Problem(source, body_line + body.count("\n", 0, offset), None,
+                                f"contains the character {what}, which no page or feed can "
+                                "carry; expected text without it (retype the line)"))
+    found: dict[tuple[int, str], None] = {}  # (file line, masked number), in order
+    for hit in find_identity_numbers(front_matter):
+        found[(hit.line, hit.masked)] = None
+    for node in _scalars(meta):
+        for hit in find_identity_numbers(node.value):
+            if not any(line == node.line for line, _ in found):
+                found[(node.line, hit.masked)] = None
+    published = mask_text(body)
+    views = [published]
+    if _MARKUP_NEAR_DIGIT.search(published):
+        views.append(_markup_view(published))
+    for view in views:
+        for hit in find_identity_numbers(view):
+            line = body_line - 1 + hit.line
+            if not any(known == line for known, _ in found):
+                found[(line, hit.masked)] = None
+    problems += [Problem(source, line, None, f"contains a personal identity number ({masked}); "
+                         + _NUMBER_ADVICE) for line, masked in found]
     return problems
 
 
+def _scalars(node: Node | None) -> Iterator[Node]:
+    """Every scalar of a parsed YAML tree (keys are plain names, checked elsewhere)."""
+    if node is None:
+        return
+    if node.kind == "scalar":
+        yield node
+    for child in node.elements:
+        yield from _scalars(child)
+    for _, child in node.items.values():
+        yield from _scalars(child)
+
+
 def protected_officer_problems(case: Case, body_line: int) -> list[Problem]:
-    """A protected officer's name or contact in the published text is a leak."""
+    """A protected officer's name or contact in the published text is a leak (also
+    hard-wrapped, or with emphasis between the words of a name)."""
     if not case.officer.protected:
         return []
-    text = mask_text(case.body).casefold()
+    text = mask_text(case.body)
     problems = []
     for what, value in (("name", case.officer.name), ("email", case.officer.email),
                         ("phone", case.officer.phone)):
-        if value and value.casefold() in text:
-            line = body_line + text.count("\n", 0, text.index(value.casefold()))
+        if not value:
+            continue
+        pattern = r"(?<![\w.@-])" + _WORD_GAP.join(map(re.escape, value.split())) + r"(?![\w@-])"
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            line = body_line + text.count("\n", 0, match.start())
             problems.append(Problem(
                 case.source, line, None, f"names the protected officer's {what}; expected "
                 "the text without it (mask it with [[maskera: ...]] or remove it)"))

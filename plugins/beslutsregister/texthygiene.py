@@ -37,16 +37,38 @@ INVISIBLE_CHARACTERS: dict[str, str] = {
 #: Refused as well: control characters (YAML escapes such as "\x01" can write them),
 #: which break the feed's XML and mean nothing on a page. Tab and newlines are text.
 _CONTROL = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
-_INVISIBLE = re.compile("[" + re.escape("".join(INVISIBLE_CHARACTERS) + _CONTROL) + "]")
+#: Characters XML 1.0 cannot carry at all, so an Atom feed holding one is not XML:
+#: surrogates (a YAML escape "\ud800" makes one) and Unicode's noncharacters (U+FFFE,
+#: U+FDD0..U+FDEF, the last two of every plane). Refused in front matter and bodies.
+_NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+_INVISIBLE = re.compile(
+    "[" + re.escape("".join(INVISIBLE_CHARACTERS) + _CONTROL) + _NONCHARACTERS + "]")
+_UNPUBLISHABLE = re.compile("[" + re.escape(_CONTROL) + _NONCHARACTERS + "]")
+
+
+def _describe(char: str) -> str:
+    code = ord(char)
+    if code in range(0xD800, 0xE000):
+        name = "SURROGATE"
+    elif code in range(0xFDD0, 0xFDF0) or code & 0xFFFE == 0xFFFE:
+        name = "NONCHARACTER"
+    else:
+        name = INVISIBLE_CHARACTERS.get(char, "CONTROL CHARACTER")
+    return f"U+{code:04X} {name}"
 
 
 def find_invisible(text: str) -> str | None:
     """Return a description of the first refused character in ``text``, or ``None``."""
     match = _INVISIBLE.search(text)
-    if match is None:
-        return None
-    char = match[0]
-    return f"U+{ord(char):04X} {INVISIBLE_CHARACTERS.get(char, 'CONTROL CHARACTER')}"
+    return None if match is None else _describe(match[0])
+
+
+def find_unpublishable(text: str) -> tuple[int, str] | None:
+    """(offset, description) of the first character of a body that no page or feed can
+    carry (controls other than tab and line breaks, surrogates, noncharacters), or None."""
+    match = _UNPUBLISHABLE.search(text)
+    return None if match is None else (match.start(), _describe(match[0]))
 
 
 def normalise(text: str) -> str:

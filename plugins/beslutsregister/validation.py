@@ -36,6 +36,10 @@ CASE_FIELDS = (
     "reported_to", "copy_to", "project", "funding", "status", "publish_after",
 )
 OFFICER_FIELDS = ("name", "email", "phone", "protected")
+#: Fields whose absence publishes: blank, they are an error (:meth:`FieldReader.no_blanks`).
+GATE_FIELDS = {"status": "published or draft",
+               "publish_after": "the date the embargo lifts, YYYY-MM-DD"}
+OFFICER_GATE_FIELDS = {"protected": "true or false"}
 DECIDED_BY_FIELDS = ("name", "role")
 PROJECT_FIELDS = ("name", "start", "end", "budget_sek")
 FUNDING_FIELDS = ("programme", "amount_sek", "note")
@@ -97,6 +101,19 @@ class FieldReader:
             elif not child.is_null:
                 present[key] = (line, child)
         return present
+
+    def no_blanks(self, node: Node, prefix: str, gate: dict[str, str]) -> None:
+        """A gate field written but left blank (``status:``, ``~``) is a problem.
+
+        Leaving such a field out has a meaning (published, no embargo, not protected);
+        a blank one says someone meant to set it and did not, and read as absent it
+        would publish: the gate fails closed instead.
+        """
+        for key, expected in gate.items():
+            if key in node.items and node.items[key][1].is_null:
+                line = node.items[key][0]
+                self.problem(line, f"{prefix}{key}", f"is blank; expected {expected}, or the "
+                             "line left out")
 
     def required(
         self,
@@ -215,6 +232,7 @@ def read_case(document: FrontMatterDocument, source: str, rules: CaseRules) -> t
         return None, reader.problems
 
     fields = reader.fields(root, "", CASE_FIELDS)
+    reader.no_blanks(root, "", GATE_FIELDS)
     top = 1
     diary_number = reader.required(fields, "diary_number", "", top, reader.text,
                                    f"a diary number, {rules.diary_description}")
@@ -279,6 +297,7 @@ def _officer(reader: FieldReader, node: Node, field: str) -> Officer | None:
     if reader.mapping(node, field) is None:
         return None
     fields = reader.fields(node, f"{field}.", OFFICER_FIELDS)
+    reader.no_blanks(node, f"{field}.", OFFICER_GATE_FIELDS)
     name = reader.required(fields, "name", f"{field}.", node.line, reader.text,
                            "the officer's name")
     email = reader.optional(fields, "email", f"{field}.", reader.text)

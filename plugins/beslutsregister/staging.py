@@ -1,0 +1,120 @@
+"""Atomic publication: a build writes beside the site, and is swapped in only when it passed.
+
+MkDocs empties ``site_dir`` before it builds, so a build that fails half way (one bad
+date, a leak the output guard found, a build killed by a deploy script) would leave an
+empty or partial site where the last good one was. A public build therefore writes
+into a staging folder beside ``site_dir`` (``.site.staging-<pid>``), and only when the
+build and the output guard passed is the staging folder swapped with ``site_dir``: on
+Linux in one step (``renameat2`` with ``RENAME_EXCHANGE``), so a reader sees the old
+site or the new one, never neither; elsewhere by two renames. Until then the previous
+site stays byte for byte; a failed build removes its staging folder, and one killed
+with SIGKILL leaves it to the next build, which removes it first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import sys
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+_AT_FDCWD = -100
+
+
+class StagingError(OSError):
+    """The staging folder could not be made, or not swapped in."""
+
+
+class StagedSite:
+    """The staging folder of one build into ``target`` (the configured ``site_dir``)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.absolute()
+        self.prefix = f".{self.target.name}.staging-"
+        self.folder = self.target.parent / f"{self.prefix}{os.getpid()}"
+
+    def prepare(self) -> Path:
+        """Remove staging folders that dead builds left, and make this build's."""
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in self.target.parent.glob(f"{self.prefix}*"):
+            pid = leftover.name.removeprefix(self.prefix)
+            if leftover != self.folder and not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(leftover, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        return self.folder
+
+    def publish(self) -> None:
+        """Swap the staging folder in as ``target``; the previous site is removed."""
+        if not self.target.exists() and not self.target.is_symlink():
+            os.rename(self.folder, self.target)
+            return
+        if not self.target.is_dir() or self.target.is_symlink():
+            raise StagingError(f"site_dir {self.target} is not a folder; expected a folder "
+                               "(or nothing) where the site is published")
+        if _exchange(self.folder, self.target):
+            shutil.rmtree(self.folder, ignore_errors=True)  # now the previous site
+            return
+        previous = self.target.parent / f"{self.prefix}{os.getpid()}.previous"
+        try:
+            os.rename(self.target, previous)
+        except OSError as exc:
+            if exc.errno not in (errno.EBUSY, errno.EXDEV):
+                raise
+            self._replace_contents()  # site_dir is a mount point: it cannot move
+            return
+        try:
+            os.rename(self.folder, self.target)
+        except OSError:
+            os.rename(previous, self.target)  # put the previous site back
+            raise
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def _replace_contents(self) -> None:
+        """Not atomic, for a ``site_dir`` that cannot be renamed: empty it, move in."""
+        for child in self.target.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        for child in self.folder.iterdir():
+            shutil.move(child, self.target / child.name)
+        self.folder.rmdir()
+
+    def discard(self) -> None:
+        """Remove the staging folder (a failed build); the published site is untouched."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux); False where that cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no C library, or one without renameat2
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
+        return False  # a file system or kernel that cannot exchange
+    raise StagingError(error, f"swapping in the new site: {os.strerror(error)}", str(second))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
