@@ -100,3 +100,163 @@ def test_cases_inside_docs_are_refused(tmp_path: Path) -> None:
             "MkDocs would publish the raw case files (drafts and masked text too); expected a "
             "folder outside it") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+# -- the bypasses of the issue "Fail closed on what is published", one row each ------------
+
+NUMBER_MESSAGE = ("contains a personal identity number (640823-****); expected no personal "
+                  "identity or coordination numbers: remove it or mask it with [[maskera: ...]]")
+
+
+def problems_of(tmp_path: Path, *texts: str) -> list[str]:
+    """Messages for a register of these case files (a.md, b.md, ...), in order."""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "programmes.yml").write_text(yaml.safe_dump(PROGRAMMES, allow_unicode=True),
+                                          encoding="utf-8")
+    for index, text in enumerate(texts):
+        (cases / f"{'abcdefgh'[index]}.md").write_text(text, encoding="utf-8")
+    return [str(p) for p in load_register(cases, tmp_path).problems]
+
+
+BYPASSES = [
+    pytest.param(case_text().replace("title: Ett beslut", 'title: "Sökande 640823-\\\n  3234"'),
+                 [f"cases/a.md:3: {NUMBER_MESSAGE}"], id="yaml-line-continuation"),
+    pytest.param(case_text().replace("title: Ett beslut", 'title: "Sökande 640823\\x2D3234"'),
+                 [f"cases/a.md:3: {NUMBER_MESSAGE}"], id="yaml-escape"),
+    pytest.param(case_text().replace("title: Ett beslut", 'title: "Sökande 640823\\u002D3234"'),
+                 [f"cases/a.md:3: {NUMBER_MESSAGE}"], id="yaml-unicode-escape"),
+    pytest.param(case_text(body="## Beslut\n\nSökande 640823-\n3234 beviljas.\n"),
+                 [f"cases/a.md:20: {NUMBER_MESSAGE}"], id="body-hard-wrapped"),
+    pytest.param(case_text(body="## Beslut\n\nSökande 640823&#45;3234.\n"),
+                 [f"cases/a.md:20: {NUMBER_MESSAGE}"], id="body-entity"),
+    pytest.param(case_text(body="## Beslut\n\nSökande 6408**23**-3234.\n"),
+                 [f"cases/a.md:20: {NUMBER_MESSAGE}"], id="body-emphasis"),
+    pytest.param(case_text(body="## Beslut\n\nSökande 640823<span>-</span>3234.\n"),
+                 [f"cases/a.md:20: {NUMBER_MESSAGE}"], id="body-inline-html"),
+    pytest.param(case_text(body="## Beslut\n\n| a | b |\n|---|---|\n| 640823 | 3234 |\n"),
+                 ["cases/a.md:22: contains a personal identity number (640823 ****); expected "
+                  "no personal identity or coordination numbers: remove it or mask it with "
+                  "[[maskera: ...]]"], id="body-table-cells"),
+    pytest.param(case_text(status=None).replace("title: Ett beslut", "title: Ett beslut\nstatus:"),
+                 ["cases/a.md:4: field 'status': is blank; expected published or draft, or the "
+                  "line left out"], id="blank-status"),
+    pytest.param(case_text().replace("title: Ett beslut", "title: Ett beslut\nstatus: ~"),
+                 ["cases/a.md:4: field 'status': is blank; expected published or draft, or the "
+                  "line left out"], id="null-status"),
+    pytest.param(case_text().replace("title: Ett beslut", "title: Ett beslut\npublish_after:"),
+                 ["cases/a.md:4: field 'publish_after': is blank; expected the date the embargo "
+                  "lifts, YYYY-MM-DD, or the line left out"], id="blank-embargo"),
+    pytest.param(case_text().replace("  phone: '063146527'", "  phone: '063146527'\n  protected:"),
+                 ["cases/a.md:10: field 'officer.protected': is blank; expected true or false, "
+                  "or the line left out"], id="blank-protection"),
+    pytest.param(case_text(body="## Beslut\n\n[[maskering: Anna Svensson]]\n"),
+                 ["cases/a.md:20: unknown marker '[[maskering'; did you mean [[maskera: ...]]? "
+                  "(only [[maskera: text]] or [[maskera 26:1: text]] hides text)"],
+                 id="near-miss-maskering"),
+    pytest.param(case_text(body="## Beslut\n\n\\[\\[maskera: Anna Svensson]]\n"),
+                 ["cases/a.md:20: unknown marker '\\[\\[maskera'; did you mean [[maskera: ...]]? "
+                  "(only [[maskera: text]] or [[maskera 26:1: text]] hides text)"],
+                 id="near-miss-escaped"),
+    pytest.param(case_text(body="## Beslut\n\n[maskera: Anna Svensson]\n"),
+                 ["cases/a.md:20: unknown marker '[maskera'; did you mean [[maskera: ...]]? "
+                  "(only [[maskera: text]] or [[maskera 26:1: text]] hides text)"],
+                 id="near-miss-single-bracket"),
+    pytest.param(case_text(title="Beslut \ufffe"),
+                 ["cases/a.md:3: field 'title': contains the invisible character U+FFFE "
+                  "NONCHARACTER; expected visible text only (retype the value)"],
+                 id="noncharacter-in-title"),
+    pytest.param(case_text(body="## Beslut\n\nText \uffff här.\n"),
+                 ["cases/a.md:20: contains the character U+FFFF NONCHARACTER, which no page or "
+                  "feed can carry; expected text without it (retype the line)"],
+                 id="noncharacter-in-body"),
+    pytest.param(case_text(body="## Beslut\n\nText \x0b här.\n"),
+                 ["cases/a.md:20: contains the character U+000B CONTROL CHARACTER, which no "
+                  "page or feed can carry; expected text without it (retype the line)"],
+                 id="control-in-body"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BYPASSES)
+def test_bypasses_are_refused(tmp_path: Path, text: str, expected: list[str]) -> None:
+    assert problems_of(tmp_path, text) == expected
+
+
+def test_a_valid_mask_and_ordinary_brackets_pass(tmp_path: Path) -> None:
+    body = ("## Beslut\n\n[[maskera: Anna]] och [[maskera 26:1: x]]. Se [bilagan](a.md) "
+            "och [maskinen](b.md).\n")
+    assert problems_of(tmp_path, case_text(body=body)) == []
+
+
+PROTECTED = {"name": "Anna Skyddad", "email": "anna.skyddad@example.se", "protected": True}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param({"title": "Beslut om Anna Skyddad"}, "cases/b.md:3: field 'title'",
+                     id="title"),
+        pytest.param({"copy_to": ["Anna Skyddad"]}, "cases/b.md:16: field 'copy_to[0]'",
+                     id="copy-to"),
+        pytest.param({"copy_to": ["anna.skyddad@example.se"]},
+                     "cases/b.md:16: field 'copy_to[0]'", id="copy-to-email"),
+        pytest.param({"funding": [{"programme": "react-eu", "amount_sek": 1,
+                                   "note": "Enligt ANNA SKYDDAD"}]},
+                     "cases/b.md:13: field 'funding[0].note'", id="funding-note"),
+        pytest.param({"decided_by": {"name": "Magnus", "role": "Chef för Anna Skyddad"}},
+                     "cases/b.md:10: field 'decided_by.role'", id="role"),
+    ],
+)
+def test_a_protected_person_is_named_in_no_other_case(
+        tmp_path: Path, fields: dict[str, object], expected: str) -> None:
+    problems = problems_of(tmp_path, case_text(officer=PROTECTED, status="draft"),
+                           case_text(diary_number="RUN/2/2024", **fields))  # type: ignore[arg-type]
+    assert problems == [f"{expected}: names a person whose identity is protected (in "
+                        "cases/a.md:6); expected the field without the name"]
+
+
+def test_a_protected_person_hard_wrapped_in_another_body(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, case_text(officer=PROTECTED),
+                           case_text(diary_number="RUN/2/2024",
+                                     body="## Beslut\n\nEnligt Anna\n*Skyddad*.\n"))
+    assert problems == ["cases/b.md:20: names a person whose identity is protected (in "
+                        "cases/a.md:6); expected the text without the name (mask it with "
+                        "[[maskera: ...]] or remove it)"]
+
+
+def test_protection_follows_the_person_into_other_cases(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "person")
+    site.write_case("a.md", case_text(officer=PROTECTED, status="draft"))
+    site.write_case("b.md", case_text(diary_number="RUN/2/2024",
+                                      officer={"name": "Anna Skyddad", "email":
+                                               "anna.skyddad@example.se"}))
+    site.write_case("c.md", case_text(diary_number="RUN/3/2024",
+                                      decided_by={"name": "Anna Skyddad", "role": "Chef"}))
+    site.built()
+    for path, text in site.output_text():
+        assert "Skyddad" not in text and "anna.skyddad" not in text, path
+    assert "Handläggare vid Samhällsutveckling" in site.page("beslut/run-2-2024")
+    assert "<td>Chef</td>" in site.page("beslut/run-3-2024")
+
+
+def test_a_theme_id_in_a_body_is_moved_and_its_anchor_still_works(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "ids")
+    site.write_case("a.md", case_text(body='## __config\n\n<div id="__drawer">x</div>\n'))
+    site.built()
+    page = site.page("beslut/run-1-2024")
+    assert page.count('id="__config"') == 1 and page.count('id="__drawer"') == 1  # Material's
+    assert 'id="br__config"' in page and 'href="#br__config"' in page
+    assert 'id="br__drawer"' in page
+
+
+def test_an_image_from_another_host_is_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "img")
+    site.write_case("a.md", case_text(body="## Beslut\n\nText.\n\n"
+                                      "![Karta](https://karta.example.com/x.png)\n"))
+    result = site.build()
+    assert result.returncode == 1
+    assert ("cases/a.md:22: shows an image from another host "
+            "('https://karta.example.com/x.png'), which would send every reader's address "
+            "there; expected an image published with the site, or a link instead"
+            ) in result.stderr
+    assert "Traceback" not in result.stderr

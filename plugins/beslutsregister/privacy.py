@@ -322,7 +322,7 @@ _NUMBER_ADVICE = ("expected no personal identity or coordination numbers: remove
 #: Markdown and HTML that a reader does not see, between two digits or next to one:
 #: ``6408**23**-3234``, ``640823&#45;3234``, ``| 640823 | 3234 |``. Only bodies with one
 #: are scanned a second time, as text (:func:`_markup_view`).
-_MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&|\\\u00ad]|[*_~`>;|\u00ad]\d")
+_MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&\\\u00ad]|[*_~`>;\u00ad]\d|\d[ \t]*\||\|[ \t]*\d")
 _INLINE_MARKUP = re.compile(r"<[^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\])")
 
 
