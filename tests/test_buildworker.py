@@ -136,7 +136,9 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     for bad in ("<script", "onclick", "javascript"):
         assert bad not in sanitize_html(BODIES[0])
     summary = worker.write_index()
-    assert summary.documents == 6 and not worker.running
+    assert summary.documents == 6 and worker.running  # it guards the output next
+    worker.close()
+    assert not worker.running
 
     direct = SearchIndexWriter(len(documents), tmp_path / "direct")
     for slug, body in html.items():
@@ -375,3 +377,25 @@ def test_a_build_puts_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
     assert len(list(site.site.glob("beslut/*/index.html"))) == 400
     assert seen == set()
     assert list(temp.rglob("*")) == []
+
+
+def test_the_guard_scans_pages_as_written_and_what_changed_at_the_end(
+    worker: BuildWorker, tmp_path: Path
+) -> None:
+    from beslutsregister.privacy import ProtectedPeople
+
+    folder = tmp_path / "site"
+    (folder / "a").mkdir(parents=True)
+    (folder / "asset.css").write_text("body{}", encoding="utf-8")  # before the pages
+    worker.start_guard(folder, ProtectedPeople({}))
+    (folder / "a" / "index.html").write_text("<p>Sökande 640823-3234</p>", encoding="utf-8")
+    worker.written("a/index.html")
+    (folder / "b.html").write_text("<p>ren</p>", encoding="utf-8")
+    worker.written("b.html")
+    time.sleep(0.05)
+    # After the child read them: one page mended, another file changed by "a plugin".
+    (folder / "a" / "index.html").write_text("<p>ren sida</p>", encoding="utf-8")
+    (folder / "asset.css").write_text("/* 19640823-3234 */", encoding="utf-8")
+    leaks = worker.leaks()
+    assert [(leak.output, leak.masked) for leak in leaks] == [("asset.css", "19640823-****")]
+    assert not worker.running

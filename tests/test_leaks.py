@@ -260,3 +260,16 @@ def test_an_image_from_another_host_is_refused(tmp_path: Path) -> None:
             "there; expected an image published with the site, or a link instead"
             ) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_programmes_yml_is_scanned_like_a_case(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "programmes.yml").write_text(
+        'react-eu:\n  name: "REACT-EU 640823\\x2D3234"\n  funder: Anna Skyddad\n',
+        encoding="utf-8")
+    (cases / "a.md").write_text(case_text(officer=PROTECTED, funding=None), encoding="utf-8")
+    assert [str(p) for p in load_register(cases, tmp_path).problems] == [
+        f"cases/programmes.yml:2: {NUMBER_MESSAGE}",
+        "cases/programmes.yml:1: field 'react-eu.funder': names a person whose identity is "
+        "protected (in cases/a.md:6); expected the field without the name"]

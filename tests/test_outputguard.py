@@ -23,7 +23,7 @@ from beslutsregister.staging import StagedSite
 from conftest import Site, case_text, make_site
 
 NUMBER = "640823-3234"  # a valid personnummer (date and Luhn check digit)
-NOBODY = ProtectedPeople({}, None)
+NOBODY = ProtectedPeople({})
 
 
 def _people(names: tuple[str, ...], email: str | None = None) -> ProtectedPeople:

@@ -44,6 +44,7 @@ did not sanitize is never published: the page only gets content from the spool.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import struct
@@ -55,10 +56,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .loading import CaseOutcome, load_case_files
+from .outputguard import Leak, SiteScan
+from .privacy import ProtectedPeople
 from .sanitize import sanitize_html
 from .searchindex import IndexDocument, IndexSummary, SearchIndexError, SearchIndexWriter
 from .validation import CaseRules
 
+#: Written files per message to the output guard (see :meth:`BuildWorker.written`).
+_SCAN_BATCH = 64
 _HEAD = struct.Struct(">BI")  # frame kind, length of what follows
 _PICKLE, _BODY = 0, 1
 _BODY_HEAD = struct.Struct(">Ii")  # a body frame: its number, its index document or -1
@@ -150,6 +155,8 @@ class _Child:
         self.spool: IO[bytes] | None = None
         #: The first failure: (body number or None, what was being done, what went wrong).
         self.error: tuple[int | None, str, str] | None = None
+        self.site: SiteScan | None = None  # the output guard's scan of the built site
+        self.guard_error: str | None = None
 
     def reply(self, *message: Any) -> None:
         _send(self.replies, message)
@@ -204,6 +211,39 @@ class _Child:
             self.reply("index", self.writer.write())
         except Exception as exc:
             self.reply("error", _describe(exc))
+        # Next the child scans the output (the guard): the index's tens of megabytes of
+        # words and postings would only make every collection of the garbage that
+        # scanning makes slower (the scan ran eight times slower beside them).
+        self.writer, self.documents = None, []
+        gc.collect()
+        gc.freeze()
+
+
+    def guard(self, folder: Path, people: ProtectedPeople) -> None:
+        """Start the output guard's scan of the site being built into ``folder``."""
+        self.site = SiteScan(folder, people)
+
+    def scan(self, outputs: list[str] | None) -> None:
+        """Scan these written files now (``None``: every file written so far)."""
+        if self.site is None or self.guard_error is not None:
+            return
+        try:
+            if outputs is None:
+                self.site.sweep()
+            else:
+                for output in outputs:
+                    self.site.scan(output)
+        except Exception as exc:
+            self.guard_error = _describe(exc)
+
+    def leaks(self) -> None:
+        """Sweep the whole site a last time and say what must not be published."""
+        self.scan(None)
+        if self.guard_error is not None or self.site is None:
+            self.reply("error", self.guard_error or "the output guard was not started")
+        else:
+            leaks = self.site.sweep()
+            self.reply("leaks", (leaks, self.site.files, self.site.seconds))
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
@@ -212,12 +252,18 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     for kind, *arguments in _receive(requests):
         if kind == "body":
             child.body(*arguments)
+        elif kind == "scan":
+            child.scan(*arguments)
         elif kind == "load":
             child.load(*arguments)
         elif kind == "start":
             child.start(*arguments)
+        elif kind == "guard":
+            child.guard(*arguments)
         elif kind == "finish":
             child.finish()
+        elif kind == "leaks":
+            child.leaks()
             return
 
 
@@ -245,6 +291,9 @@ class BuildWorker:
                               f"({exc})") from None
         self._paths, self._spool, self._errors = files
         self._names: list[str] = []  # of the bodies, for messages
+        self._outputs: list[str] = []  # written files not yet sent to the guard
+        self._outputs_started = False
+        self.guard_files, self.guard_seconds = 0, 0.0  # what the guard scanned, how long
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
         self._offset = 0  # in the spool, of the next body to read
@@ -333,13 +382,45 @@ class BuildWorker:
                           "spool")
 
     def write_index(self) -> IndexSummary:
-        """Wait for the child to finish writing the index; its summary. Ends the child."""
-        try:
-            summary = self._reply("index", "writing the search index")
-        finally:
-            self.close()
+        """Wait for the child to finish writing the index; its summary."""
+        summary = self._reply("index", "writing the search index")
         assert isinstance(summary, IndexSummary)
         return summary
+
+    # -- the output guard ----------------------------------------------------------------
+
+    def start_guard(self, folder: Path, people: ProtectedPeople) -> None:
+        """Scan the site built into ``folder`` (outputguard.py) as its files are written."""
+        self._request("guard", folder, people)
+
+    def written(self, output: str) -> None:
+        """The file ``output`` (a path in the site) is written: scan it in the child.
+
+        Sent in batches: a message per page could fill the pipe while the child writes
+        the index, and the build would wait for it. The first call has the child scan
+        what was written before the pages (assets, data files, the sitemap).
+        """
+        if not self._outputs_started:
+            self._outputs_started = True
+            self._request("scan", None)
+        self._outputs.append(output)
+        if len(self._outputs) >= _SCAN_BATCH:
+            self._request("scan", self._outputs)
+            self._outputs = []
+
+    def leaks(self) -> list[Leak]:
+        """Scan the rest of the site, and what changed; every leak in it. Ends the child."""
+        try:
+            if self._outputs:
+                self._request("scan", self._outputs)
+                self._outputs = []
+            self._request("leaks")
+            found, self.guard_files, self.guard_seconds = self._reply(
+                "leaks", "scanning the built site")
+        finally:
+            self.close()
+        assert isinstance(found, list)
+        return found
 
     # -- the child -----------------------------------------------------------------------
 

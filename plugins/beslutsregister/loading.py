@@ -19,6 +19,7 @@ from .privacy import (
     ProtectedPeople,
     apply_protection,
     check_case_text,
+    programme_protection_problems,
     protected_officer_problems,
     protection_problems,
 )
@@ -37,7 +38,7 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     #: Everyone protected in some case: hidden everywhere, and what the output guard
     #: looks for in the built site.
-    protected: ProtectedPeople = field(default_factory=lambda: ProtectedPeople({}, None))
+    protected: ProtectedPeople = field(default_factory=lambda: ProtectedPeople({}))
 
     @property
     def ok(self) -> bool:
@@ -184,6 +185,8 @@ def load_register(
             else:
                 result.programmes, problems = read_programmes(tree, programmes_source)
                 result.problems.extend(problems)
+                # Its names are published on every programme page: scanned like a case.
+                result.problems.extend(check_case_text(programmes_source, text, "", 1, tree))
     rules = CaseRules(
         diary_pattern=(rules or CaseRules()).diary_pattern,
         diary_description=(rules or CaseRules()).diary_description,
@@ -205,6 +208,8 @@ def load_register(
     # Protection is per person: a name protected in one case is hidden in every case.
     result.protected = ProtectedPeople.of(result.cases)
     result.problems.extend(protection_problems(result.cases, result.protected))
+    result.problems.extend(programme_protection_problems(result.programmes, programmes_source,
+                                                         result.protected))
     result.cases = apply_protection(result.cases, result.protected)
     return result
 

@@ -47,6 +47,7 @@ class Programme:
     funder: str | None = None
     url: str | None = None
     description: str | None = None
+    line: int = field(default=1, compare=False)  # of its id in programmes.yml
 
 
 @dataclass(frozen=True)

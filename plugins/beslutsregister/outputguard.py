@@ -29,10 +29,12 @@ import html
 import json
 import os
 import re
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from stat import S_ISREG
 
 from .model import Case
 from .privacy import ProtectedPeople, find_identity_numbers, mask_text
@@ -201,14 +203,61 @@ def output_files(folder: Path) -> Iterator[tuple[str, Path]]:
             yield path.relative_to(folder).as_posix(), path
 
 
+class SiteScan:
+    """The scan of one site folder, file by file as a build writes them, then all of it.
+
+    A build's second process scans each page as soon as it is written
+    (:meth:`scan`), while the next pages render; :meth:`sweep` then reads every file
+    not scanned yet, or changed since (size or modification time), so what is on disk
+    at the end is what was scanned, whatever wrote it and whenever.
+    """
+
+    def __init__(self, folder: Path, people: ProtectedPeople) -> None:
+        self.folder = folder
+        self.people = people
+        self.seen: dict[str, tuple[int, int]] = {}  # output -> (size, mtime) as scanned
+        self.leaks: dict[str, list[Leak]] = {}
+        self.files = 0  # scanned, counting a file scanned again once more
+        self.seconds = 0.0  # spent scanning (for benchmarks)
+
+    def scan(self, output: str) -> None:
+        """Scan one file (a path in the site, with '/'); a link is not followed."""
+        path = self.folder / output
+        try:
+            state = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            return  # the sweep says nothing of a file that is gone
+        if not S_ISREG(state.st_mode):
+            return  # a build writes files; a link's target is read where it lives
+        self.seen[output] = (state.st_size, state.st_mtime_ns)  # before reading: a later
+        start = time.perf_counter()
+        found = scan_text(output, readable_text(output, path.read_bytes()), self.people)
+        self.seconds += time.perf_counter() - start
+        self.files += 1
+        if found:  # change shows in the sweep
+            self.leaks[output] = found
+        else:
+            self.leaks.pop(output, None)
+
+    def sweep(self) -> list[Leak]:
+        """Scan what is new or changed under the folder; every leak there now, in order."""
+        present = set()
+        for output, path in output_files(self.folder):
+            present.add(output)
+            try:
+                state = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if self.seen.get(output) != (state.st_size, state.st_mtime_ns):
+                self.scan(output)
+        for gone in set(self.leaks) - present:
+            del self.leaks[gone]
+        return [leak for output in sorted(self.leaks) for leak in self.leaks[output]]
+
+
 def scan_site(folder: Path, people: ProtectedPeople) -> list[Leak]:
     """Every leak in every file under ``folder`` (a built site, before it is published)."""
-    leaks = []
-    for output, path in output_files(folder):
-        if path.is_symlink() or not path.is_file():
-            continue  # a build writes files; a link's target is read where it lives
-        leaks += scan_text(output, readable_text(output, path.read_bytes()), people)
-    return leaks
+    return SiteScan(folder, people).sweep()
 
 
 # -- where a leak came from ----------------------------------------------------------------

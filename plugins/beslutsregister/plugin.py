@@ -121,6 +121,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
         self.staged: StagedSite | None = None  # a public build's staging folder
+        self.last_page: str | None = None  # the page rendered last, written by now
         self.sources: dict[str, str] = {}  # output file -> its source, for the guard
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -155,7 +156,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if self.worker is not None:
             self.worker.close()
             self.worker = None
-        self.case_bodies, self.taken = {}, set()
+        self.case_bodies, self.taken, self.last_page = {}, set(), None
 
     def _unfreeze(self) -> None:
         if self.frozen:
@@ -288,6 +289,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         try:
             self._add_register(files, config)
             assert self.site is not None
+            self.worker.start_guard(Path(config.site_dir), self.site.loaded.protected)
             self.site.release_reuse_caches()
             gc.freeze()
             self.frozen = True
@@ -463,6 +465,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Add the search field and head links; the page before this one is written now,
+        so the build's second process scans it (the output guard)."""
+        if self.worker is not None:
+            if self.last_page is not None:
+                self.worker.written(self.last_page)
+            self.last_page = page.file.dest_uri
         if self.site is not None:  # a search field on every page
             output = search.add_header_search(output, search.root_prefix(page.url)
                                               + self.search_url)
@@ -491,7 +499,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             except WorkerError as exc:
                 raise PluginError(f"beslutsregister: {exc}") from None
             finally:
-                self.worker, self.index_documents = None, {}
+                self.index_documents = {}
             log.info(f"beslutsregister: search index of {index.documents} decisions, "
                      f"{index.words} words, {index.files} files, {index.bytes / 1e6:.1f} MB")
 
@@ -505,7 +513,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         staged = self.staged
         if staged is None or self.site is None or _strict_warnings(config):
             return
-        leaks = scan_site(staged.folder, self.site.loaded.protected)
+        if self.worker is not None:  # it scanned the pages while they were written
+            if self.last_page is not None:
+                self.worker.written(self.last_page)
+            try:
+                leaks = self.worker.leaks()
+            except WorkerError as exc:
+                raise PluginError(f"beslutsregister: {exc}") from None
+            finally:
+                worker, self.worker, self.last_page = self.worker, None, None
+            log.info(f"beslutsregister: output guard scanned {worker.guard_files} files in "
+                     f"{worker.guard_seconds:.1f} s beside the build")
+        else:
+            leaks = scan_site(staged.folder, self.site.loaded.protected)
         if leaks:
             leaks = attribute(leaks, self.site.loaded.cases, self.sources)
             count = len(leaks)

@@ -17,11 +17,14 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from .model import Case, Officer, Problem
+import ahocorasick
+
+from .model import Case, Officer, Problem, Programme
 from .texthygiene import find_unpublishable
 from .yamlsource import Node
 
@@ -188,6 +191,10 @@ def public_decision_maker(case: Case) -> tuple[str | None, str | None]:
 
 
 _WORD_GAP = r"[\s*_~]+"  # between a name's words: spaces, a line break, emphasis
+#: Right before or after a match: the match is part of a longer word or address (a
+#: full stop after a name ends the sentence; before one, it is part of an address).
+_BEFORE_NAME = re.compile(r"[\w.@-]")
+_AFTER_NAME = re.compile(r"[\w@-]")
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,11 @@ class ProtectedPeople:
     """
 
     where: dict[str, str]
-    pattern: re.Pattern[str] | None
+    #: Every name and address at once (Aho-Corasick, ``pyahocorasick``): one pass over
+    #: a text finds any of them. An alternation of all names in one regular expression
+    #: cost 40 s over the output of a 10 000-decision register with 30 protected people,
+    #: a pattern or a substring search per name 6 s; the automaton 2 s.
+    automaton: Any = None
 
     @classmethod
     def of(cls, cases: Iterable[Case]) -> ProtectedPeople:
@@ -213,26 +224,29 @@ class ProtectedPeople:
                     if value:
                         where.setdefault(_fold(value), place)
         if not where:
-            return cls({}, None)
-        alternatives = sorted(where, key=len, reverse=True)  # the longest name first
-        pattern = re.compile(
-            r"(?<![\w.@-])(?:" + "|".join(_WORD_GAP.join(map(re.escape, value.split()))
-                                          for value in alternatives) + r")(?![\w@-])",
-            re.IGNORECASE)
-        return cls(where, pattern)
+            return cls({})
+        automaton = ahocorasick.Automaton()
+        for value in where:
+            automaton.add_word(value, value)
+        automaton.make_automaton()
+        return cls(where, automaton)
 
     def __bool__(self) -> bool:
         return bool(self.where)
 
     def find(self, text: str, skip: Collection[str] = ()) -> tuple[int, str] | None:
         """(offset, where it is protected) of the first protected name or address in
-        ``text``, leaving out the folded values in ``skip``."""
-        if self.pattern is None:
+        ``text`` as a whole word, leaving out the (folded) values in ``skip``."""
+        if self.automaton is None:
             return None
-        for match in self.pattern.finditer(text):
-            folded = _fold(match[0])
-            if folded not in skip:
-                return match.start(), self.where.get(folded, "another case")
+        folded = _fold(text)
+        for end, value in self.automaton.iter(folded):
+            start = end + 1 - len(value)
+            if (start and _BEFORE_NAME.match(folded, start - 1)) or (
+                    _AFTER_NAME.match(folded, end + 1)):
+                continue  # part of a longer word or address
+            if value not in skip:
+                return _offset_of(value, text), self.where[value]
         return None
 
     def protects(self, value: str | None) -> bool:
@@ -240,7 +254,17 @@ class ProtectedPeople:
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.sub(_WORD_GAP, " ", text).split()).casefold()
+    """Lower case, and one space wherever a name's words may be apart."""
+    if "*" in text or "_" in text or "~" in text:
+        text = re.sub(r"[*_~]", " ", text)
+    return " ".join(text.lower().split())
+
+
+def _offset_of(value: str, text: str) -> int:
+    """Where the folded ``value`` stands in ``text`` (0 if the folding hides it)."""
+    pattern = _WORD_GAP.join(map(re.escape, value.split()))
+    match = re.search(pattern, text, re.IGNORECASE)
+    return match.start() if match else 0
 
 
 def apply_protection(cases: list[Case], people: ProtectedPeople) -> list[Case]:
@@ -293,6 +317,24 @@ def protection_problems(cases: Iterable[Case], people: ProtectedPeople) -> list[
                     case.source, line, field,
                     f"names a person whose identity is protected (in {where}); expected "
                     "the field without the name"))
+    return problems
+
+
+def programme_protection_problems(programmes: Mapping[str, Programme], source: str,
+                                  people: ProtectedPeople) -> list[Problem]:
+    """A protected person named in ``programmes.yml`` (published on programme pages)."""
+    if not people:
+        return []
+    problems = []
+    for programme in programmes.values():
+        for name in ("name", "funder", "url", "description"):
+            value = getattr(programme, name)
+            found = people.find(value) if value else None
+            if found is not None:
+                problems.append(Problem(
+                    source, programme.line, f"{programme.id}.{name}", "names a person whose "
+                    f"identity is protected (in {found[1]}); expected the field without the "
+                    "name"))
     return problems
 
 

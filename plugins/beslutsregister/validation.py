@@ -392,5 +392,6 @@ def read_programmes(root: Node | None, source: str) -> tuple[dict[str, Programme
             url = None
         description = reader.optional(fields, "description", f"{programme_id}.", reader.text)
         if name is not None:
-            programmes[programme_id] = Programme(programme_id, name, funder, url, description)
+            programmes[programme_id] = Programme(programme_id, name, funder, url, description,
+                                                 line)
     return programmes, reader.problems
