@@ -364,14 +364,17 @@ _NUMBER_ADVICE = ("expected no personal identity or coordination numbers: remove
 #: Markdown and HTML that a reader does not see, between two digits or next to one:
 #: ``6408**23**-3234``, ``640823&#45;3234``, ``| 640823 | 3234 |``. Only bodies with one
 #: are scanned a second time, as text (:func:`_markup_view`).
-_MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&\\\u00ad]|[*_~`>;\u00ad]\d|\d[ \t]*\||\|[ \t]*\d")
-_INLINE_MARKUP = re.compile(r"<[^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\])")
+_MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&\\\u00ad\u200b\[\]]|[*_~`>;\u00ad\u200b)\[\]]\d"
+                                r"|\d[ \t]*\||\|[ \t]*\d")
+_INLINE_MARKUP = re.compile(r"<[^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\\[\]])")
+#: A link or image, ``[text](address)`` or ``[text][ref]``: a reader sees the text.
+_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])?")
 
 
 def _markup_view(text: str) -> str:
-    """``text`` as a reader sees its digits: tags, emphasis, escapes and soft hyphens gone,
-    table pipes as spaces, entities decoded; line breaks stay where they were."""
-    return html.unescape(_INLINE_MARKUP.sub("", text).replace("|", " "))
+    """``text`` as a reader sees its digits: links as their text; tags, emphasis, escapes
+    and soft hyphens gone; table pipes as spaces; entities decoded; line breaks stay."""
+    return _INLINE_MARKUP.sub("", html.unescape(_LINK.sub(r"\1", text))).replace("|", " ")
 
 
 def check_case_text(source: str, front_matter: str, body: str, body_line: int,
