@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -26,6 +29,7 @@ from .config import RegisterConfig
 from .folders import folder_problems
 from .loading import load_register
 from .model import Visibility
+from .preview_cache import config_files
 from .publication import ClockError, resolve_today
 from .validation import CaseRules
 
@@ -125,25 +129,41 @@ def _file_name(name: str, config_file: Path) -> str:
     return str(config_file) if Path(name).resolve() == config_file.resolve() else name
 
 
+#: An unquoted date in YAML (``today: 2024-02-30``), which PyYAML makes a date object.
+_ENV_TAG = re.compile(r"!ENV[ \t]+(\[[^\]\n]*\]|[\w]+)")
+_UNQUOTED_DATE = re.compile(r"^[^#'\"\n]*?:[ \t]+(\d{4}-\d\d?-\d\d?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
 def _impossible_date(config_file: Path, exc: ValueError) -> str:
-    """Where PyYAML met the date it could not make, found in the frames it was reading.
+    """Where the configuration (or a file it INHERITs) writes an impossible date.
 
     PyYAML reads an unquoted ``2024-02-30`` as a date and fails with a bare ValueError
-    ("day is out of range for month"), which MkDocs lets through; the YAML nodes its
-    constructor was handling carry the text, file and line (of an ``!ENV`` tag, too).
+    ("day is out of range for month") that names no place, and MkDocs lets it through;
+    so the files are searched for the unquoted date that is not a calendar date.
     """
-    place, text = str(config_file), ""
-    traceback = exc.__traceback__
-    while traceback is not None:
-        node = traceback.tb_frame.f_locals.get("node")
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            text = node.value
-        if isinstance(node, yaml.Node) and node.start_mark is not None:
-            place = f"{_file_name(node.start_mark.name, config_file)}:{node.start_mark.line + 1}"
-        traceback = traceback.tb_next
-    if not text:
-        return f"{place}: cannot be read ({exc}); expected MkDocs' configuration"
-    return f"{place}: '{text}' is not a real calendar date; expected a real date written YYYY-MM-DD"
+    for path in config_files(config_file):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = [(m.start(1), m[1]) for m in _UNQUOTED_DATE.finditer(text)]
+        for match in _ENV_TAG.finditer(text):  # MkDocs reads a variable's value as YAML
+            names = [n.strip() for n in match[1].strip("[]").split(",")]
+            value = next((os.environ[n] for n in names if n in os.environ), "").strip()
+            if re.fullmatch(r"\d{4}-\d\d?-\d\d?", value):
+                found.append((match.start(1), value))
+        for offset, written in sorted(found):
+            if not _is_date(written):
+                line = text.count("\n", 0, offset) + 1
+                return (f"{_file_name(str(path), config_file)}:{line}: '{written}' is not a "
+                        "real calendar date; expected a real date written YYYY-MM-DD")
+    return f"{config_file}: cannot be read ({exc}); expected MkDocs' configuration"
+
+
+def _is_date(written: str) -> bool:
+    year, month, day = (int(part) for part in written.split("-"))
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def check(config_file: Path, cases: str | None, today: str | None) -> int:
