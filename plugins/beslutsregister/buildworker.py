@@ -44,6 +44,7 @@ did not sanitize is never published: the page only gets content from the spool.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 import pickle
@@ -145,6 +146,16 @@ def _read_all(fd: int) -> bytes:
     return b"".join(parts)
 
 
+def _widen(pipe: IO[bytes] | None) -> None:
+    """Let the pipe to the child hold 1 MB (Linux; 64 KB otherwise): the build goes on
+    rendering while the child is busy (writing the index) instead of waiting for it to
+    read the names of the pages written meanwhile."""
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if pipe is not None and setting is not None:
+        with contextlib.suppress(OSError):  # more than /proc/sys/fs/pipe-max-size allows
+            fcntl.fcntl(pipe.fileno(), setting, 1 << 20)
+
+
 class _Child:
     """The child's state between messages."""
 
@@ -174,7 +185,9 @@ class _Child:
         """Start the index; bodies go to the inherited, empty file ``spool``."""
         try:
             self.documents = documents
-            self.writer = SearchIndexWriter(len(documents), folder)
+            # The guard scans each index file as it is written, while pages are still
+            # being rendered: the child has time to spare then, and not at the end.
+            self.writer = SearchIndexWriter(len(documents), folder, self.index_written)
             self.spool = open(spool, "wb")  # noqa: SIM115 (closed in finish())
         except Exception as exc:
             self.error = (None, "starting the search index", _describe(exc))
@@ -218,6 +231,13 @@ class _Child:
         gc.collect()
         gc.freeze()
 
+
+    def index_written(self, path: Path) -> None:
+        if self.site is not None and self.guard_error is None:
+            try:
+                self.site.scan_path(path)
+            except Exception as exc:
+                self.guard_error = _describe(exc)
 
     def guard(self, folder: Path, people: ProtectedPeople) -> None:
         """Start the output guard's scan of the site being built into ``folder``."""
@@ -309,6 +329,7 @@ class BuildWorker:
                 file.close()
             raise WorkerError(f"starting the build's second process ({sys.executable}): "
                               f"{exc}") from None
+        _widen(self._process.stdin)
 
     # -- loading -------------------------------------------------------------------------
 

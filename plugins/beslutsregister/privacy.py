@@ -234,16 +234,21 @@ class ProtectedPeople:
     def __bool__(self) -> bool:
         return bool(self.where)
 
-    def find(self, text: str, skip: Collection[str] = ()) -> tuple[int, str] | None:
+    def find(self, text: str, skip: Collection[str] = (), folded: bool = False
+             ) -> tuple[int, str] | None:
         """(offset, where it is protected) of the first protected name or address in
-        ``text`` as a whole word, leaving out the (folded) values in ``skip``."""
+        ``text`` as a whole word, leaving out the (folded) values in ``skip``.
+
+        ``folded``: the text is in lower case with single spaces already (the output
+        guard's), so it is searched as it is.
+        """
         if self.automaton is None:
             return None
-        folded = _fold(text)
-        for end, value in self.automaton.iter(folded):
+        searched = text if folded else _fold(text)
+        for end, value in self.automaton.iter(searched):
             start = end + 1 - len(value)
-            if (start and _BEFORE_NAME.match(folded, start - 1)) or (
-                    _AFTER_NAME.match(folded, end + 1)):
+            if (start and _BEFORE_NAME.match(searched, start - 1)) or (
+                    _AFTER_NAME.match(searched, end + 1)):
                 continue  # part of a longer word or address
             if value not in skip:
                 return _offset_of(value, text), self.where[value]

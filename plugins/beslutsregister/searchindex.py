@@ -299,14 +299,16 @@ class SearchIndexWriter:
     ``count`` is the number of documents and ``folder`` where the index goes (whatever
     was there is removed). Call :meth:`add` once for each document (any order) with its
     rendered, sanitized body (its fragment is written at once), then :meth:`write`.
+    ``written`` is told the path of each file as soon as it is written.
     """
 
-    def __init__(self, count: int, folder: Path) -> None:
+    def __init__(self, count: int, folder: Path,
+                 written: Callable[[Path], None] | None = None) -> None:
         self.facet_values: list[tuple[str, tuple[str, ...], str] | None] = [None] * count
         self.postings: dict[str, _Postings] = {}
         self.stem = Stemmer()
         shutil.rmtree(folder, ignore_errors=True)
-        self.files = _Files(folder)
+        self.files = _Files(folder, written)
 
     def add(self, document: IndexDocument, body_html: str) -> None:
         """Index one document: its fields and the text of its rendered body."""
@@ -426,8 +428,9 @@ class _Files:
     """Writes index files and keeps count, size and a digest of their contents (the
     index's version: whatever order the files were written in)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, written: Callable[[Path], None] | None = None) -> None:
         self.folder = folder
+        self.written = written  # told of each file once it is written (the output guard)
         self.count = 0
         self.bytes = 0
         self._digests: dict[str, bytes] = {}
@@ -439,6 +442,8 @@ class _Files:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
         path.write_bytes(data)
+        if self.written is not None:
+            self.written(path)
         self.count += 1
         self.bytes += len(data)
         if digest:
