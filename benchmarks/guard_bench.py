@@ -7,7 +7,9 @@ fresh process and times, inside that build:
   (per page, on the build's own core);
 * ``leaks``: the wait at the end for the second process to sweep the rest of the site
   and report (on the build's critical path);
-* ``publish``: swapping the staging folder in.
+* ``publish``: swapping the staging folder in;
+* ``finish_bodies``: the wait for the last sanitized case bodies, which grows if the
+  second process, scanning index files as it writes them, falls behind.
 
 It also builds the same register with the guard left out (its calls replaced by
 nothing), taking turns, and prints the difference, the guard's extra wall time, beside
@@ -42,7 +44,7 @@ RUNNER = """
 import json, os, time
 from beslutsregister.buildworker import BuildWorker
 from beslutsregister.staging import StagedSite
-timings = {"written": 0.0, "leaks": 0.0, "publish": 0.0}
+timings = {"written": 0.0, "leaks": 0.0, "publish": 0.0, "finish_bodies": 0.0}
 def timed(owner, name):
     method = getattr(owner, name)
     def wrapper(self, *args):
@@ -60,6 +62,7 @@ if os.environ.get("BENCH_NO_GUARD"):  # the same build with the output guard lef
     BuildWorker.leaks = no_leaks
 timed(BuildWorker, "written")
 timed(BuildWorker, "leaks")
+timed(BuildWorker, "finish_bodies")
 timed(StagedSite, "publish")
 from mkdocs.__main__ import cli
 start = time.perf_counter()
@@ -108,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"build (fastest of {args.repeat}): {best['build']:.1f} s (all: {every})")
     print(f"  telling the second process about written pages: {best['written']:.2f} s")
     print(f"  waiting for its last sweep at the end:          {best['leaks']:.2f} s")
+    print(f"  waiting for the last sanitized bodies:          {best['finish_bodies']:.2f} s "
+          f"(without the guard: {min(run['finish_bodies'] for run in plain):.2f} s)")
     print(f"  swapping the staging folder in:                 {best['publish']:.2f} s")
     every = ", ".join(f"{run['build']:.1f}" for run in plain)
     print(f"the same build without the guard: {without:.1f} s (all: {every})")
