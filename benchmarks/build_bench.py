@@ -65,7 +65,7 @@ RUNNER = """
 import json, os, sys, time
 timings = {"wait_seconds": None}
 try:
-    from beslutsregister.buildworker import BuildWorker
+    from beslutsregister.adapter.buildworker import BuildWorker
 except ImportError:
     BuildWorker = None
 def timed(method):

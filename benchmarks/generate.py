@@ -509,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     generate_register(args.out, args.n, seed=args.seed, drafts=args.drafts)
     if args.check:
-        from beslutsregister.loading import load_register
+        from beslutsregister.core.loading import load_register
 
         loaded = load_register(args.out / "cases", args.out)
         for problem in loaded.problems[:20]:

@@ -34,16 +34,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from beslutsregister.outputguard import scan_site  # noqa: E402
-from beslutsregister.privacy import ProtectedPeople  # noqa: E402
+from beslutsregister.core.outputguard import scan_site  # noqa: E402
+from beslutsregister.core.privacy import ProtectedPeople  # noqa: E402
 from generate import generate_register  # noqa: E402
 
 GOAL = 0.05  # of the build's wall time
 
 RUNNER = """
 import json, os, time
-from beslutsregister.buildworker import BuildWorker
-from beslutsregister.staging import StagedSite
+from beslutsregister.adapter.buildworker import BuildWorker
+from beslutsregister.core.staging import StagedSite
 timings = {"written": 0.0, "leaks": 0.0, "publish": 0.0, "finish_bodies": 0.0}
 def timed(owner, name):
     method = getattr(owner, name)

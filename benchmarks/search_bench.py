@@ -62,7 +62,7 @@ import frontmatter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from beslutsregister import search  # noqa: E402
+from beslutsregister.search import page as search  # noqa: E402
 from generate import generate_register  # noqa: E402
 
 OUT = HERE / "out"

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from beslutsregister import buildworker
-from beslutsregister.buildworker import BuildWorker, WorkerError
-from beslutsregister.grouping import Register
-from beslutsregister.loading import LoadResult, load_register
-from beslutsregister.sanitize import sanitize_html
-from beslutsregister.searchindex import (
+from beslutsregister.adapter import buildworker
+from beslutsregister.adapter.buildworker import BuildWorker, WorkerError
+from beslutsregister.core.grouping import Register
+from beslutsregister.core.loading import LoadResult, load_register
+from beslutsregister.core.sanitize import sanitize_html
+from beslutsregister.search.index import (
     IndexDocument,
     SearchIndexWriter,
     documents_of,
@@ -249,7 +249,7 @@ def test_a_project_module_named_like_a_library_does_not_shadow_it(
 UNGUARDED_SCRIPT = """
 import sys
 from pathlib import Path
-from beslutsregister.buildworker import BuildWorker
+from beslutsregister.adapter.buildworker import BuildWorker
 print("script ran", flush=True)
 worker = BuildWorker()
 worker.start_index([], Path(sys.argv[1]))
@@ -295,7 +295,7 @@ def _worker_of(build: int) -> int | None:
         except OSError:  # gone meanwhile
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == build and b"beslutsregister.buildworker" in command:
+        if parent == build and b"beslutsregister.adapter.buildworker" in command:
             return int(entry)
     return None
 
@@ -382,7 +382,7 @@ def test_a_build_puts_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
 def test_the_guard_scans_pages_as_written_and_what_changed_at_the_end(
     worker: BuildWorker, tmp_path: Path
 ) -> None:
-    from beslutsregister.privacy import ProtectedPeople
+    from beslutsregister.core.privacy import ProtectedPeople
 
     folder = tmp_path / "site"
     (folder / "a").mkdir(parents=True)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from beslutsregister.loading import load_register
-from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite
+from beslutsregister.core.loading import load_register
+from beslutsregister.core.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite
 from conftest import Site, case_text, copy_seeds
 
 TODAY = date(2024, 6, 1)

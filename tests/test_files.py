@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister.loading import LoadResult, _read_text, load_register
-from beslutsregister.model import Problem
+from beslutsregister.core.loading import LoadResult, _read_text, load_register
+from beslutsregister.core.model import Problem
 from conftest import PROGRAMMES, case_text, make_site
 
 #: A file outside the project, like /etc/passwd: nothing of it may reach a message.

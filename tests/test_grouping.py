@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from beslutsregister.grouping import Register, case_order
-from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Programme
-from beslutsregister.validation import slugify
+from beslutsregister.core.addresses import slugify
+from beslutsregister.core.grouping import Register, case_order
+from beslutsregister.core.model import Case, DecisionMaker, Funding, Officer, Programme
 
 PROGRAMMES = {
     pid: Programme(pid, name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from beslutsregister.hostguard import guard_host
+from beslutsregister.adapter.hostguard import guard_host
 from conftest import Site, case_text, make_site
 
 REFUSAL_8000 = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from beslutsregister.loading import load_register
+from beslutsregister.core.loading import load_register
 from conftest import PROGRAMMES, case_text, make_site
 
 NUMBER = "640823-3234"  # a valid personnummer (date and Luhn check digit)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister.loading import case_files, display_path, load_register
+from beslutsregister.core.loading import case_files, display_path, load_register
 from conftest import case_text, make_site
 
 

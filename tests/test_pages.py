@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister.loading import load_register
-from beslutsregister.pages import PageSpec, Urls, status_banner
-from beslutsregister.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, CasePageMemo, RegisterSite
+from beslutsregister.core.loading import load_register
+from beslutsregister.core.pages import PageSpec, Urls, status_banner
+from beslutsregister.core.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, CasePageMemo, RegisterSite
 from conftest import Site, case_text, copy_seeds, make_site
 
 TODAY = date(2024, 6, 1)

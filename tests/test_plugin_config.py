@@ -12,11 +12,11 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from beslutsregister.config import RegisterConfig
-from beslutsregister.folders import folder_problems
-from beslutsregister.plugin import RegisterPlugin
-from beslutsregister.publication import TODAY_ENV, ClockError, resolve_today
-from beslutsregister.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
+from beslutsregister.adapter.config import RegisterConfig
+from beslutsregister.adapter.plugin import RegisterPlugin
+from beslutsregister.core.folders import folder_problems
+from beslutsregister.core.publication import TODAY_ENV, ClockError, resolve_today
+from beslutsregister.core.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
 from conftest import MKDOCS_YML, Site, case_text, make_site
 
 

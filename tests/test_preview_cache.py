@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister.pages import Urls
-from beslutsregister.preview_cache import PreviewOutputKeeper, config_files, fingerprint
+from beslutsregister.adapter.preview_cache import PreviewOutputKeeper, config_files
+from beslutsregister.core.fingerprint import fingerprint
+from beslutsregister.core.pages import Urls
 
 
 def write(site: Path, dest: str, text: str) -> None:

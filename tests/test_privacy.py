@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from beslutsregister.model import Case, DecisionMaker, Officer
-from beslutsregister.privacy import (
+from beslutsregister.core.model import Case, DecisionMaker, Officer
+from beslutsregister.core.privacy import (
     check_case_text,
     find_identity_numbers,
     mask_marker,

@@ -15,10 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beslutsregister.loading import load_register
-from beslutsregister.outputguard import markup_text
-from beslutsregister.privacy import find_identity_numbers, mask_text
-from beslutsregister.sanitize import sanitize_html
+from beslutsregister.core.loading import load_register
+from beslutsregister.core.outputguard import markup_text
+from beslutsregister.core.privacy import find_identity_numbers, mask_text
+from beslutsregister.core.sanitize import sanitize_html
 from conftest import PROGRAMMES, case_text
 
 SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")), deadline=None,

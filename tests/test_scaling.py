@@ -64,7 +64,7 @@ def test_generated_register_is_valid_and_deterministic(tmp_path: Path) -> None:
     for name in files:
         assert (tmp_path / "a" / "cases" / name).read_bytes() == \
             (tmp_path / "b" / "cases" / name).read_bytes()
-    from beslutsregister.loading import load_register
+    from beslutsregister.core.loading import load_register
 
     loaded = load_register(tmp_path / "a" / "cases", tmp_path / "a")
     assert loaded.problems == []

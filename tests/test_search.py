@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister import search
-from beslutsregister import searchindex as search_index
-from beslutsregister.searchindex import IndexContents, read_index
+from beslutsregister.search import index as search_index
+from beslutsregister.search import page as search
+from beslutsregister.search import query as search_query
+from beslutsregister.search.index import IndexContents, read_index
 from conftest import Site, case_text, copy_seeds, make_site
 
 # -- diary numbers: one table for Python and for the browser's copy (search-engine.js) ------
@@ -68,7 +69,7 @@ NORMALISED: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("query", "plain"), NORMALISED)
 def test_normalise_query(query: str, plain: str) -> None:
-    assert search.normalise_query(query) == plain
+    assert search_query.normalise_query(query) == plain
 
 
 #: (query, without stop words)
@@ -91,15 +92,15 @@ STOP_WORDS: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("query", "kept"), STOP_WORDS)
 def test_without_stop_words(query: str, kept: str) -> None:
-    assert search.without_stop_words(query) == kept
+    assert search_query.without_stop_words(query) == kept
 
 
 def test_the_browser_has_the_same_stop_words() -> None:
-    script = (Path(search.__file__).parent / "assets" / "search-engine.js").read_text("utf-8")
+    script = (search.ASSETS / "search-engine.js").read_text("utf-8")
     listed = re.search(r"STOP_WORDS = new Set\(\s*\((.*?)\)\.split", script, re.DOTALL)
     assert listed is not None
     words = "".join(re.findall(r'"([^"]*)"', listed[1])).split()
-    assert sorted(words) == sorted(search.STOP_WORDS)
+    assert sorted(words) == sorted(search_query.STOP_WORDS)
 
 
 @pytest.mark.parametrize(
@@ -113,12 +114,12 @@ def test_the_browser_has_the_same_stop_words() -> None:
     ],
 )
 def test_diary_keys(diary_number: str, keys: tuple[str, ...]) -> None:
-    assert search.diary_keys(diary_number) == keys
+    assert search_query.diary_keys(diary_number) == keys
 
 
 @pytest.mark.parametrize("typed", ["run 138/2024", "RUN/0138/2024", "RUN 138 2024", "138/2024"])
 def test_a_loosely_typed_diary_number_meets_an_indexed_key(typed: str) -> None:
-    assert search.normalise_query(typed) in search.diary_keys("RUN/138/2024")
+    assert search_query.normalise_query(typed) in search_query.diary_keys("RUN/138/2024")
 
 
 # -- the header field and the search page ----------------------------------------------------

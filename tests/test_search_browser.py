@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from beslutsregister.searchindex import tokens
-from beslutsregister.swedish import MONTHS
+from beslutsregister.core.swedish import MONTHS
+from beslutsregister.search.index import tokens
 from conftest import Site, case_text, make_site
 from test_search import (
     DRAFT_TITLE,

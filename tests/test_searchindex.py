@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister import searchindex as si
-from beslutsregister.grouping import Register
-from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Programme, Project
-from beslutsregister.search import DIARY_PATTERN, diary_keys
+from beslutsregister.core.grouping import Register
+from beslutsregister.core.model import Case, DecisionMaker, Funding, Officer, Programme, Project
+from beslutsregister.search import index as si
+from beslutsregister.search.query import DIARY_PATTERN, diary_keys
 
 # -- words ----------------------------------------------------------------------------------
 

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from beslutsregister.swedish import NBSP, count_decisions, format_date, format_number, format_sek
+from beslutsregister.core.swedish import (
+    NBSP,
+    count_decisions,
+    format_date,
+    format_number,
+    format_sek,
+)
 
 
 def test_no_break_space_is_u00a0() -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from beslutsregister.loading import LoadResult, load_register
-from beslutsregister.model import Case, DecisionMaker, Funding, Officer, Project
-from beslutsregister.validation import CaseRules, slugify, suggest
+from beslutsregister.core.addresses import slugify
+from beslutsregister.core.loading import LoadResult, load_register
+from beslutsregister.core.model import Case, DecisionMaker, Funding, Officer, Project
+from beslutsregister.core.validation import CaseRules, suggest
 from conftest import REPO, luhn_digit
 
 PROGRAMMES_YML = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from beslutsregister.yamlsource import Node, YamlError, parse_yaml, split_front_matter
+from beslutsregister.core.yamlsource import Node, YamlError, parse_yaml, split_front_matter
 
 
 def scalar(root: Node | None, *path: str | int) -> Node:

@@ -25,13 +25,13 @@ import yaml
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .config import RegisterConfig
-from .folders import folder_problems
-from .loading import load_register
-from .model import Visibility
-from .preview_cache import config_files
-from .publication import ClockError, resolve_today
-from .validation import CaseRules
+from .adapter.config import RegisterConfig
+from .adapter.preview_cache import config_files
+from .core.folders import folder_problems
+from .core.loading import load_register
+from .core.model import Visibility
+from .core.publication import ClockError, resolve_today
+from .core.validation import CaseRules
 
 PLUGIN = "beslutsregister"
 

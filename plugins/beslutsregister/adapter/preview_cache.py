@@ -16,23 +16,12 @@ Only the staff preview uses this; a public ``mkdocs build`` always renders every
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-
-
-def fingerprint(*parts: str) -> str:
-    """A digest of everything a page's HTML depends on."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
 
 _INHERIT = re.compile(r"""^INHERIT:[ \t]*(["']?)(?P<path>[^"'#\r\n]+?)\1[ \t]*(?:#.*)?$""",
                       re.MULTILINE)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from .addresses import slugify
 from .model import Case, DecisionMaker, Funding, Officer, Problem, Programme, Project
 from .privacy import opens_mask
 from .texthygiene import find_invisible, normalise
@@ -54,21 +54,6 @@ class CaseRules:
     diary_description: str = DEFAULT_DIARY_DESCRIPTION
     programme_ids: Collection[str] = ()
     programmes_file: str = "cases/programmes.yml"
-
-
-def slugify(diary_number: str) -> str:
-    """The URL slug of a diary number: ``RUN/138/2024`` -> ``run-138-2024``.
-
-    Derived from the diary number alone, so a case's public address never changes when
-    any other field does.
-    """
-    ascii_text = unicodedata.normalize("NFKD", diary_number).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def unit_slug(unit: str) -> str:
-    """The address slug of a unit (``Näringsliv`` -> ``naringsliv``)."""
-    return slugify(unit) or "enhet"
 
 
 def suggest(word: str, choices: Collection[str]) -> str:

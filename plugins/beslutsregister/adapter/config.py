@@ -15,8 +15,8 @@ from datetime import date, datetime
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
-from .publication import ClockError, parse_day
-from .validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
+from ..core.publication import ClockError, parse_day
+from ..core.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
 
 
 class _Pattern(opt.Type[str]):

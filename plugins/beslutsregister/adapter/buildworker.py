@@ -56,12 +56,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .loading import CaseOutcome, load_case_files
-from .outputguard import Leak, SiteScan
-from .privacy import ProtectedPeople
-from .sanitize import sanitize_html
-from .searchindex import IndexDocument, IndexSummary, SearchIndexError, SearchIndexWriter
-from .validation import CaseRules
+from ..core.loading import CaseOutcome, load_case_files
+from ..core.outputguard import Leak, SiteScan
+from ..core.privacy import ProtectedPeople
+from ..core.sanitize import sanitize_html
+from ..core.validation import CaseRules
+from ..search.index import IndexDocument, IndexSummary, SearchIndexError, SearchIndexWriter
 
 #: Written files per message to the output guard (see :meth:`BuildWorker.written`).
 _SCAN_BATCH = 64
@@ -296,7 +296,7 @@ class BuildWorker:
     """
 
     def __init__(self) -> None:
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])  # holds beslutsregister/
         path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
         # Anonymous files (see the module's docstring): the child's part of the case
         # files, the spool of sanitized bodies and the child's standard error.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
+from .addresses import unit_slug
 from .model import Case, Problem, Programme
 from .privacy import (
     ProtectedPeople,
@@ -23,7 +24,7 @@ from .privacy import (
     protected_officer_problems,
     protection_problems,
 )
-from .validation import CaseRules, read_case, read_programmes, unit_slug
+from .validation import CaseRules, read_case, read_programmes
 from .yamlsource import FrontMatterDocument, YamlError, parse_yaml, split_front_matter
 
 PROGRAMMES_FILE = "programmes.yml"

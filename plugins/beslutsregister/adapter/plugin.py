@@ -36,23 +36,24 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import CountHandler
 
-from . import search
+from ..core.fingerprint import fingerprint
+from ..core.folders import folder_problems
+from ..core.loading import display_path, load_case_files, load_register
+from ..core.model import Case, Problem
+from ..core.outputguard import attribute, scan_site
+from ..core.pages import CASES_DIR, REGISTER_DIR, PageSpec
+from ..core.publication import ClockError, resolve_today
+from ..core.sanitize import THEME_ID_PREFIX, remote_image_problems, sanitize_html
+from ..core.site import CasePageMemo, RegisterSite
+from ..core.staging import StagedSite
+from ..core.validation import CaseRules
+from ..search import page as search
+from ..search.index import IndexDocument, documents_of
 from .buildworker import BuildWorker, WorkerError
 from .config import RegisterConfig
-from .folders import folder_problems
 from .hostguard import guard_host
-from .loading import display_path, load_case_files, load_register
-from .model import Case, Problem
 from .navcache import TEMPLATES, NavigationCache
-from .outputguard import attribute, scan_site
-from .pages import CASES_DIR, REGISTER_DIR, PageSpec
-from .preview_cache import PreviewOutputKeeper, config_files, fingerprint, stamps
-from .publication import ClockError, resolve_today
-from .sanitize import THEME_ID_PREFIX, remote_image_problems, sanitize_html
-from .searchindex import IndexDocument, documents_of
-from .site import CasePageMemo, RegisterSite
-from .staging import StagedSite
-from .validation import CaseRules
+from .preview_cache import PreviewOutputKeeper, config_files, stamps
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -339,7 +340,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                                                len(public.cases), self.preview)
         files.append(self._generated_file(files, config, search.SEARCH_PAGE, markdown))
         for dest, source in search.ASSET_SOURCES.items():
-            files.append(File.generated(config, dest, abs_src_path=str(ASSETS / source)))
+            files.append(File.generated(config, dest,
+                                        abs_src_path=str(search.ASSETS / source)))
         if self.worker is not None:  # indexed while the pages render, in a second process
             self.index_documents = documents_of(public, lambda case: urls.url(urls.case(case)))
             self.worker.start_index(list(self.index_documents.values()),

@@ -52,11 +52,11 @@ from pathlib import Path
 
 import snowballstemmer
 
-from .grouping import Register
-from .model import Case
-from .privacy import public_officer
-from .search import DIARY_PATTERN, diary_keys
-from .swedish import format_date
+from ..core.grouping import Register
+from ..core.model import Case
+from ..core.privacy import public_officer
+from ..core.swedish import format_date
+from .query import DIARY_PATTERN, diary_keys
 
 #: Format version, in the manifest; the browser refuses another.
 FORMAT = 1

@@ -16,12 +16,12 @@ from datetime import date
 from functools import cached_property
 from html import escape
 
+from .addresses import unit_slug
+from .fingerprint import fingerprint
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
-from .preview_cache import fingerprint
 from .privacy import mask_text, public_decision_maker, public_officer
 from .swedish import count_decisions, format_date, format_sek
-from .validation import unit_slug
 
 REGISTER_DIR = "register"
 CASES_DIR = "beslut"
