@@ -25,7 +25,7 @@ from beslutsregister.core import bodylimits as limits
 from beslutsregister.core.bodylimits import body_limit_problems
 from beslutsregister.core.model import Problem
 from beslutsregister.core.yamlsource import split_front_matter
-from conftest import REPO, SEED_CASES
+from helpers import REPO, SEED_CASES
 
 SOURCE = "cases/run-1-2024.md"
 BODY_LINE = 10  # the body's first line is file line 10

@@ -20,7 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from conftest import HOSTILE_BODY, PROGRAMMES, Site, case_text, copy_seeds, make_site
+from helpers import HOSTILE_BODY, PROGRAMMES, Site, case_text, copy_seeds, make_site
 
 NBSP = "\u00a0"
 

@@ -29,7 +29,7 @@ from beslutsregister.search.index import (
     documents_of,
     read_index,
 )
-from conftest import Site, case_text, make_site
+from helpers import Site, case_text, make_site
 
 
 @pytest.fixture

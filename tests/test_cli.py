@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Site, case_text, make_site
+from helpers import REPO, Site, case_text, make_site
 
 CONFIG_WITH_OPTIONS = """\
 site_name: Test

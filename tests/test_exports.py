@@ -13,7 +13,7 @@ import pytest
 
 from beslutsregister.core.loading import load_register
 from beslutsregister.core.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, RegisterSite
-from conftest import Site, case_text, copy_seeds
+from helpers import Site, case_text, copy_seeds
 
 TODAY = date(2024, 6, 1)
 SITE_URL = "https://register.example.se/"

@@ -21,7 +21,7 @@ import pytest
 
 from beslutsregister.core.loading import LoadResult, _read_text, load_register
 from beslutsregister.core.model import Problem
-from conftest import PROGRAMMES, case_text, make_site
+from helpers import PROGRAMMES, case_text, make_site
 
 #: A file outside the project, like /etc/passwd: nothing of it may reach a message.
 SECRET = "root:x:0:0:root:/root:/bin/bash\nhemlig: UTANFÖR-PROJEKTET\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from beslutsregister.search.query import diary_key
-from conftest import Site, case_text, make_site
+from helpers import Site, case_text, make_site
 
 TODAY = "2024-06-01"
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from beslutsregister.adapter.hostguard import guard_host
-from conftest import Site, case_text, make_site
+from helpers import Site, case_text, make_site
 
 REFUSAL_8000 = (
     "Förhandsvisningen svarar bara på sin egen adress (http://127.0.0.1:8000/). "

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from beslutsregister.core.loading import load_register
-from conftest import PROGRAMMES, case_text, make_site
+from helpers import PROGRAMMES, case_text, make_site
 
 NUMBER = "640823-3234"  # a valid personnummer (date and Luhn check digit)
 

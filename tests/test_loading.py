@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from beslutsregister.core.loading import case_files, display_path, load_register
-from conftest import case_text, make_site
+from helpers import case_text, make_site
 
 
 @pytest.fixture

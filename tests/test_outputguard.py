@@ -20,7 +20,7 @@ from beslutsregister.core.model import Case, DecisionMaker, Officer
 from beslutsregister.core.outputguard import Leak, readable_text, scan_site, scan_text
 from beslutsregister.core.privacy import ProtectedPeople
 from beslutsregister.core.staging import StagedSite
-from conftest import Site, case_text, make_site
+from helpers import Site, case_text, make_site
 
 NUMBER = "640823-3234"  # a valid personnummer (date and Luhn check digit)
 NOBODY = ProtectedPeople({})

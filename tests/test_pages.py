@@ -12,7 +12,7 @@ import pytest
 from beslutsregister.core.loading import load_register
 from beslutsregister.core.pages import PageSpec, Urls, status_banner
 from beslutsregister.core.site import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, CasePageMemo, RegisterSite
-from conftest import Site, case_text, copy_seeds, make_site
+from helpers import Site, case_text, copy_seeds, make_site
 
 TODAY = date(2024, 6, 1)
 

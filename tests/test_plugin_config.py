@@ -17,7 +17,7 @@ from beslutsregister.adapter.plugin import RegisterPlugin
 from beslutsregister.core.folders import folder_problems
 from beslutsregister.core.publication import TODAY_ENV, ClockError, resolve_today
 from beslutsregister.core.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
-from conftest import MKDOCS_YML, Site, case_text, make_site
+from helpers import MKDOCS_YML, Site, case_text, make_site
 
 
 def validate(options: dict[str, object]) -> tuple[RegisterConfig, list[tuple[str, str]],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOSTILE_BODY, Site, case_text, make_site
+from helpers import HOSTILE_BODY, Site, case_text, make_site
 
 
 def _free_port() -> int:

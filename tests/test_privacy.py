@@ -15,7 +15,7 @@ from beslutsregister.core.privacy import (
     public_officer,
     unclosed_mask_lines,
 )
-from conftest import luhn_digit
+from helpers import luhn_digit
 
 MARKER = "[Uppgift borttagen enligt 21 kap. 3 § OSL]"
 

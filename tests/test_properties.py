@@ -19,7 +19,7 @@ from beslutsregister.core.loading import load_register
 from beslutsregister.core.outputguard import markup_text
 from beslutsregister.core.privacy import find_identity_numbers, mask_text
 from beslutsregister.core.sanitize import sanitize_html
-from conftest import PROGRAMMES, case_text
+from helpers import PROGRAMMES, case_text
 
 SETTINGS = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")), deadline=None,
                     derandomize=not os.environ.get("PROPERTY_EXAMPLES"),

@@ -25,7 +25,7 @@ from beslutsregister.search import index as search_index
 from beslutsregister.search import page as search
 from beslutsregister.search import query as search_query
 from beslutsregister.search.index import IndexContents, read_index
-from conftest import Site, case_text, copy_seeds, make_site
+from helpers import Site, case_text, copy_seeds, make_site
 
 # -- diary numbers: one table for Python and for the browser's copy (search-engine.js) ------
 

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from beslutsregister.core.swedish import MONTHS
 from beslutsregister.search.index import tokens
-from conftest import Site, case_text, make_site
+from helpers import Site, case_text, make_site
 from test_search import (
     DRAFT_TITLE,
     EMBARGO_TITLE,

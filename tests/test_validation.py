@@ -15,7 +15,7 @@ from beslutsregister.core.addresses import slugify
 from beslutsregister.core.loading import LoadResult, load_register
 from beslutsregister.core.model import Case, DecisionMaker, Funding, Officer, Project
 from beslutsregister.core.validation import CaseRules, suggest
-from conftest import REPO, luhn_digit
+from helpers import REPO, luhn_digit
 
 PROGRAMMES_YML = """\
 tillvaxtverket-s3:
