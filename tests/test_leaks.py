@@ -273,3 +273,21 @@ def test_programmes_yml_is_scanned_like_a_case(tmp_path: Path) -> None:
         f"cases/programmes.yml:2: {NUMBER_MESSAGE}",
         "cases/programmes.yml:1: field 'react-eu.funder': names a person whose identity is "
         "protected (in cases/a.md:6); expected the field without the name"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param("- " * 500 + "a\n", "nests lists, quotes or indented blocks", id="deep-list"),
+        pytest.param("[" * 5000 + "\n", "", id="brackets"),
+    ],
+)
+def test_a_pathological_body_fails_the_build_in_time_with_file_and_line(
+        tmp_path: Path, body: str, message: str) -> None:
+    site = make_site(tmp_path / "deep")
+    site.write_case("a.md", case_text(body="## Beslut\n\n" + body))
+    result = site.build()
+    assert result.returncode == 1
+    line = [entry for entry in result.stderr.splitlines() if "cases/a.md:20:" in entry]
+    assert line and message in line[0], result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr

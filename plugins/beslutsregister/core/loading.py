@@ -15,6 +15,7 @@ from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
 from .addresses import unit_slug
+from .bodylimits import body_limit_problems
 from .model import Case, Problem, Programme
 from .privacy import (
     ProtectedPeople,
@@ -238,6 +239,8 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
             front_matter = text[: len(text) - len(document.body)]  # the body ends the text
             problems += check_case_text(source, front_matter, document.body, document.body_line,
                                        document.meta)
+            # Before rendering: a body that would crash or stall Python-Markdown is refused.
+            problems += body_limit_problems(document.body, source, document.body_line)
             if case is not None:
                 problems += protected_officer_problems(case, document.body_line)
             outcome = (None if problems else case, problems)
