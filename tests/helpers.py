@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -152,3 +153,17 @@ def luhn_digit(digits: str) -> int:
         doubled = int(char) * (2 if position % 2 == 0 else 1)
         total += sum(divmod(doubled, 10))
     return -total % 10
+
+
+def start_preview(site: Site) -> tuple[subprocess.Popen[str], int]:
+    """A real ``mkdocs serve`` of ``site`` on a free port of 127.0.0.1 (the caller stops it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=site.root, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    return server, port
+

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 
 from beslutsregister.adapter.hostguard import guard_host
-from helpers import Site, case_text, make_site
+from helpers import Site, case_text, make_site, start_preview
 
 REFUSAL_8000 = (
     "Förhandsvisningen svarar bara på sin egen adress (http://127.0.0.1:8000/). "
@@ -158,12 +157,6 @@ DRAFT_TITLE = "Hemligt utkast om rebinding"
 DRAFT_PATH = "/beslut/run-2-2024/"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _request(port: int, host: str, path: str = DRAFT_PATH) -> tuple[int, str]:
     """GET ``path`` from 127.0.0.1:``port``, naming ``host`` in the Host header."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -184,12 +177,7 @@ def served_port(tmp_path: Any) -> Iterator[int]:
     site.write_case("public.md", case_text(diary_number="RUN/1/2024", title="Publicerat"))
     site.write_case("draft.md", case_text(diary_number="RUN/2/2024", title=DRAFT_TITLE,
                                           status="draft"))
-    port = _free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=site.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    server, port = start_preview(site)
     try:
         deadline = time.monotonic() + 60
         while True:

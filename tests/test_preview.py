@@ -3,10 +3,6 @@ marks every page noindex, and refreshes when a case file changes."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,13 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HOSTILE_BODY, Site, case_text, make_site
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from helpers import HOSTILE_BODY, Site, case_text, make_site, start_preview
 
 
 def _get(url: str) -> str | None:
@@ -61,12 +51,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
                                             publish_after="2024-07-01"))
     site.write_case("hostile.md", case_text(diary_number="RUN/5/2024", title="Fientligt",
                                             body=HOSTILE_BODY))
-    port = _free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=site.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    server, port = start_preview(site)
     try:
         yield Preview(site, port)
     finally:
