@@ -291,3 +291,9 @@ def test_a_pathological_body_fails_the_build_in_time_with_file_and_line(
     line = [entry for entry in result.stderr.splitlines() if "cases/a.md:20:" in entry]
     assert line and message in line[0], result.stderr
     assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+
+
+def test_a_message_quotes_a_marker_cut_short(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, case_text(body="## Beslut\n\n" + "[" * 3000 + "x\n"))
+    assert problems[0].startswith("cases/a.md:20: unknown marker '[[[[[[';")
+    assert max(len(p) for p in problems) < 200

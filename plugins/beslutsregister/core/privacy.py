@@ -81,7 +81,7 @@ def unclosed_mask_lines(text: str) -> list[int]:
 #: a near miss of the masking syntax would publish the text it was meant to hide.
 _NEAR_MISS = re.compile(r"\\?\[[ \t]*\\?\[|[\[{][ \t]*\\?[\[{]?[ \t]*mask\w*[ \t]*"
                         r"(?:\d{1,2}[ \t]*:[ \t]*\d{1,2}[ \t]*)?:", re.IGNORECASE)
-_MARKER_WORD = re.compile(r"[\\\[{( \t]*[^\s\[\]{}()\\:]{0,12}")
+_MARKER_WORD = re.compile(r"[\\\[{( \t]{0,6}[^\s\[\]{}()\\:]{0,12}")  # quoted, cut short
 
 
 def opens_mask(text: str) -> bool:
