@@ -25,7 +25,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import click
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -34,7 +33,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils import CountHandler
 
 from ..core.fingerprint import fingerprint
 from ..core.folders import folder_problems
@@ -50,6 +48,7 @@ from ..core.validation import CaseRules
 from ..search import page as search
 from ..search.index import IndexDocument, documents_of
 from .buildworker import BuildWorker, WorkerError
+from .compat import live_reload_requested, strict_warnings_counted
 from .config import RegisterConfig
 from .hostguard import guard_host
 from .navcache import TEMPLATES, NavigationCache
@@ -72,12 +71,6 @@ class _CaseBody:
     html: str = ""  # its sanitized body (a preview)
 
 
-def _live_reload() -> bool:
-    """Whether ``mkdocs serve`` runs with live reload (its command line says so)."""
-    context = click.get_current_context(silent=True)
-    return context is None or context.params.get("livereload", True) is not False
-
-
 def _move_theme_ids(toc: Iterable[AnchorLink]) -> None:
     """The table of contents follows the body's headings out of the theme's id space
     (:data:`~beslutsregister.sanitize.THEME_ID_PREFIX`), as the sanitizer moved them."""
@@ -90,13 +83,11 @@ def _move_theme_ids(toc: Iterable[AnchorLink]) -> None:
 def _strict_warnings(config: MkDocsConfig) -> bool:
     """Whether a strict build has warned, so MkDocs will fail it after on_post_build.
 
-    MkDocs counts a strict build's warnings with a handler on its logger and checks the
-    count only after this event; the swap must not happen before a build that fails.
+    MkDocs (ProperDocs) counts a strict build's warnings with a handler on its logger
+    ``mkdocs`` (``properdocs``) and checks the count only after this event; the swap must
+    not happen before a build that fails (compat.py).
     """
-    if not config.strict:
-        return False
-    return any(isinstance(handler, CountHandler) and handler.get_counts()
-               for handler in logging.getLogger("mkdocs").handlers)
+    return config.strict and strict_warnings_counted()
 
 
 def format_problems(problems: list[Problem], folder: str) -> str:
@@ -133,7 +124,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError("beslutsregister: a public build cannot be --dirty: it could "
                               "keep pages that must no longer be published; build without it")
         if self.preview:
-            if not _live_reload():
+            if not live_reload_requested():
                 # MkDocs calls on_serve, which guards the preview's address, only with
                 # live reload: without it the preview would answer any web page.
                 raise PluginError("beslutsregister: the staff preview needs live reload, "
