@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from beslutsregister.core.loading import case_files, display_path, load_register
+from beslutsregister.core.loading import (
+    CaseFilesLoader,
+    ParseCache,
+    case_files,
+    display_path,
+    load_case_files,
+    load_register,
+)
 from helpers import case_text, make_site
 
 
@@ -130,22 +138,30 @@ def touch(path: Path, text: str, tick: int) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + tick * 1_000_000_000))
 
 
-def test_unchanged_file_is_reused(project: Path) -> None:
+def cached_loader(cache: ParseCache) -> CaseFilesLoader:
+    return partial(load_case_files, cache=cache)
+
+
+def test_unchanged_file_is_reused_from_the_cache_it_was_given(project: Path) -> None:
     write(project, "x.md", case_text())
-    first = load_register(project / "cases", project).cases[0]
-    second = load_register(project / "cases", project).cases[0]
+    cache = ParseCache()
+    first = load_register(project / "cases", project, None, cached_loader(cache)).cases[0]
+    second = load_register(project / "cases", project, None, cached_loader(cache)).cases[0]
     assert second is first
+    third = load_register(project / "cases", project).cases[0]  # no cache: parsed again
+    assert third == first and third is not first
 
 
 @pytest.mark.parametrize("same_size", [False, True], ids=["new-size", "same-size"])
 def test_edited_file_is_read_again(project: Path, same_size: bool) -> None:
     path = write(project, "x.md", case_text(title="Titel A"))
-    assert load_register(project / "cases", project).cases[0].title == "Titel A"
+    load = cached_loader(ParseCache())
+    assert load_register(project / "cases", project, None, load).cases[0].title == "Titel A"
     touch(path, case_text(title="Titel B" if same_size else "En längre titel"), tick=1)
-    result = load_register(project / "cases", project)
+    result = load_register(project / "cases", project, None, load)
     assert result.cases[0].title == ("Titel B" if same_size else "En längre titel")
     touch(path, case_text(date="2024-02-30"), tick=2)
-    result = load_register(project / "cases", project)
+    result = load_register(project / "cases", project, None, load)
     assert [p.field for p in result.problems] == ["date"] and result.cases == []
 
 

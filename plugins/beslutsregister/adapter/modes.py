@@ -24,6 +24,7 @@ import gc
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 from ..core.fingerprint import fingerprint
-from ..core.loading import CaseFilesLoader, CaseOutcome, load_case_files
+from ..core.loading import CaseFilesLoader, CaseOutcome, ParseCache, load_case_files
 from ..core.outputguard import attribute, scan_site
 from ..core.pages import CASES_DIR, REGISTER_DIR, PageSpec
 from ..core.sanitize import sanitize_html
@@ -158,6 +159,7 @@ class PreviewMode:
     def __init__(self) -> None:
         self.keeper = PreviewOutputKeeper((CASES_DIR, REGISTER_DIR))
         self.bodies: dict[str, tuple[PageSpec, str]] = {}  # taken, sanitized, by src_uri
+        self.parsed = ParseCache()  # case files parsed in earlier rebuilds
 
     def choose_output_folder(self, config: MkDocsConfig) -> None:
         """MkDocs serves the preview from a temporary folder of its own: kept."""
@@ -169,7 +171,7 @@ class PreviewMode:
     def loading(self) -> Iterator[CaseFilesLoader]:
         """A preview loads in this process, reusing what it parsed before."""
         self.bodies = {}
-        yield load_case_files
+        yield partial(load_case_files, cache=self.parsed)
 
     def pages_to_render(
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig

@@ -1,9 +1,9 @@
 """Load a register folder: every case file and ``programmes.yml``, validated together.
 
 Problems are collected across all files rather than stopping at the first, so one run
-tells staff everything to fix. Parsed files are cached by path, size and modification
-time: ``mkdocs serve`` reloads the register on every save, and re-parsing ten thousand
-unchanged files would dominate the preview's response time.
+tells staff everything to fix. Parsed files can be kept in a :class:`ParseCache`, by
+path, size and modification time: ``mkdocs serve`` reloads the register on every save,
+and re-parsing ten thousand unchanged files would dominate the preview's response time.
 """
 
 from __future__ import annotations
@@ -54,8 +54,12 @@ CaseOutcome = tuple[Case | None, list[Problem]]
 #: :func:`load_case_files` here, or a split across processes (``buildworker.py``).
 CaseFilesLoader = Callable[[Sequence[Path], Path, CaseRules], list[CaseOutcome]]
 
-#: (path) -> (stat signature, rules, result) for case files parsed earlier in this process.
-_CACHE: dict[str, tuple[tuple[int, int], CaseRules, CaseOutcome]] = {}
+class ParseCache(dict[str, tuple[tuple[int, int], CaseRules, CaseOutcome]]):
+    """Case files parsed earlier: path -> ((mtime, size), rules, outcome).
+
+    Whoever reloads a register often (the staff preview, on every save) keeps one and
+    passes it in; a one-off load passes none and parses every file.
+    """
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -155,9 +159,11 @@ def _refusal(path: str, project: tuple[str, ...], what: str) -> str | None:
     return None
 
 
-def load_case_files(paths: Sequence[Path], root: Path, rules: CaseRules) -> list[CaseOutcome]:
-    """Read and validate each case file on its own (cross-file checks come after)."""
-    return [_load_case(path, display_path(path, root), rules) for path in paths]
+def load_case_files(paths: Sequence[Path], root: Path, rules: CaseRules,
+                    cache: ParseCache | None = None) -> list[CaseOutcome]:
+    """Read and validate each case file on its own (cross-file checks come after);
+    files unchanged since they were put in ``cache`` are not read again."""
+    return [_load_case(path, display_path(path, root), rules, cache) for path in paths]
 
 
 def load_register(
@@ -216,14 +222,15 @@ def load_register(
     return result
 
 
-def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
+def _load_case(path: Path, source: str, rules: CaseRules,
+               cache: ParseCache | None) -> CaseOutcome:
     try:
         stat = os.stat(path)
     except OSError as exc:  # a broken link, or a file an editor is replacing right now
         return None, [Problem(source, 1, None, f"cannot be read ({exc.strerror}); expected "
                               "a readable case file")]
     signature = (stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(str(path))
+    cached = cache.get(str(path)) if cache is not None else None
     if cached is not None and cached[0] == signature and cached[1] == rules:
         return cached[2]
     text, problem = _read_text(path, source)
@@ -244,7 +251,8 @@ def _load_case(path: Path, source: str, rules: CaseRules) -> CaseOutcome:
             if case is not None:
                 problems += protected_officer_problems(case, document.body_line)
             outcome = (None if problems else case, problems)
-    _CACHE[str(path)] = (signature, rules, outcome)
+    if cache is not None:
+        cache[str(path)] = (signature, rules, outcome)
     return outcome
 
 
