@@ -7,6 +7,7 @@ with ``--import-mode=importlib`` too (``pythonpath = ["tests"]`` in pyproject.to
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import socket
 import subprocess
@@ -167,3 +168,37 @@ def start_preview(site: Site) -> tuple[subprocess.Popen[str], int]:
     )
     return server, port
 
+
+# -- the search's shared tables and a register with everything a search must not show --------
+
+#: tests/search_cases.json: what a query means, one table for Python (test_search.py), the
+#: browser (test_search_browser.py) and Node's tests of search-engine.js (tests/js/).
+CASES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "search_cases.json").read_text("utf-8"))
+
+#: (query as typed, normalised query)
+NORMALISED: list[tuple[str, str]] = [
+    (case["query"], case["normalised"]) for case in CASES["normalise_query"]]
+
+#: (query, without stop words)
+STOP_WORDS: list[tuple[str, str]] = [
+    (case["query"], case["kept"]) for case in CASES["without_stop_words"]]
+
+DRAFT_TITLE = "Kvantdatorernas zebrafisklabb"
+EMBARGO_TITLE = "Fjärrvärmeverkets ångturbiner"
+MASKED = "Zyxelbolaget"
+
+
+def write_mixed_register(site: Site) -> None:
+    """The seeds, a few more published cases, a draft, an embargoed case, a masked text."""
+    copy_seeds(site)
+    site.write_case("pub.md", case_text(
+        diary_number="RUN/7/2023", title="Samverkan om besöksnäring", date="2023-05-02",
+        unit="Kultur och bildning",
+        body=f"## Beslut\n\nBeslutet fattas. [[maskera: Leverantören {MASKED} AB]]\n"))
+    site.write_case("draft.md", case_text(
+        diary_number="RUN/8/2024", title=DRAFT_TITLE, status="draft", unit="Utkastenheten",
+        body="## Beslut\n\nKvantdatorerna köps in till zebrafisklabbet.\n"))
+    site.write_case("embargo.md", case_text(
+        diary_number="RUN/9/2024", title=EMBARGO_TITLE, publish_after="2099-01-01",
+        body="## Beslut\n\nFjärrvärmeverkets ångturbiner byggs.\n"))

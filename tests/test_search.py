@@ -25,46 +25,22 @@ from beslutsregister.search import index as search_index
 from beslutsregister.search import page as search
 from beslutsregister.search import query as search_query
 from beslutsregister.search.index import IndexContents, read_index
-from helpers import Site, case_text, copy_seeds, make_site
+from helpers import (
+    CASES,
+    MASKED,
+    NORMALISED,
+    STOP_WORDS,
+    Site,
+    case_text,
+    copy_seeds,
+    make_site,
+    write_mixed_register,
+)
 
-# -- diary numbers: one table for Python and for the browser's copy (search-engine.js) ------
+# -- what a query means: one table for Python and for the browser's copy ------------------
+# tests/search_cases.json is read here, by Node's tests of search-engine.js (tests/js/) and,
+# through NORMALISED and STOP_WORDS, by the browser test.
 
-#: (query as typed, normalised query)
-NORMALISED: list[tuple[str, str]] = [
-    ("run 138/2024", "run1382024"),
-    ("RUN/0138/2024", "run1382024"),
-    ("RUN/138/2024", "run1382024"),
-    ("RUN 138 2024", "run1382024"),
-    ("  run-138-2024  ", "run1382024"),
-    ("Run.00138.2024", "run1382024"),
-    ("RUN138/2024", "run1382024"),
-    ("run_138_2024", "run1382024"),
-    ("138/2024", "1382024"),
-    ("0138 / 2024", "1382024"),
-    ("Dnr RUN/138/2024", "run1382024"),
-    ("diarienummer: RUN 138/2024", "run1382024"),
-    ("KS 2024/0017", "ks202417"),
-    ("RS 2023-00456", "rs2023456"),
-    ("RUN/0/2024", "run02024"),
-    ("beslut RUN/245/2021 CO-RESPONS", "beslut run2452021 CO-RESPONS"),
-    ("RUN/138/2024 RUN/245/2021", "run1382024 run2452021"),
-    ("ÅSA/12/2024", "åsa122024"),
-    ("RUN-A 138/2024", "runa1382024"),  # letters in groups, as a diary pattern may have
-    ("A-RUN/0138/2024", "arun1382024"),
-    ("Förstudie-RUN 1/2", "förstudierun12"),
-    # not diary numbers: left as typed (white space collapsed)
-    ("smart specialisering", "smart specialisering"),
-    ("CO-RESPONS", "CO-RESPONS"),
-    ("2024", "2024"),
-    ("RUN 138", "RUN 138"),
-    ("Region  Jämtland\tHärjedalen", "Region Jämtland Härjedalen"),
-    ("", ""),
-    ("460 000", "460 000"),  # digits and a plain space: an amount
-    ("138 2024", "138 2024"),
-    # digits joined otherwise look like diary numbers: a text holding the date as
-    # written is indexed under the same key
-    ("2021-04-01", "202141"),
-]
 
 
 @pytest.mark.parametrize(("query", "plain"), NORMALISED)
@@ -72,22 +48,6 @@ def test_normalise_query(query: str, plain: str) -> None:
     assert search_query.normalise_query(query) == plain
 
 
-#: (query, without stop words)
-STOP_WORDS: list[tuple[str, str]] = [
-    ("Förstudie: vätgas och energiomställning i Åre", "Förstudie: vätgas energiomställning Åre"),
-    ("Stärka samarbeten med regioner i EU utifrån smart specialisering",
-     "Stärka samarbeten regioner EU utifrån smart specialisering"),
-    ("OCH i PÅ", "OCH i PÅ"),  # nothing but stop words: as typed
-    ("för", "för"),
-    ("(och) kultur, i", "kultur,"),
-    ("beslut om bidrag", "beslut bidrag"),
-    ("att kunna söka medel", "kunna söka medel"),
-    ("Förstudie: v", "Förstudie:"),  # half typed
-    ("v", "v"),
-    ("S3 i 2024 a 7", "S3 2024 7"),
-    ("år 2024", "år 2024"),
-    ("", ""),
-]
 
 
 @pytest.mark.parametrize(("query", "kept"), STOP_WORDS)
@@ -95,31 +55,33 @@ def test_without_stop_words(query: str, kept: str) -> None:
     assert search_query.without_stop_words(query) == kept
 
 
-def test_the_browser_has_the_same_stop_words() -> None:
-    script = (search.ASSETS / "search-engine.js").read_text("utf-8")
-    listed = re.search(r"STOP_WORDS = new Set\(\s*\((.*?)\)\.split", script, re.DOTALL)
-    assert listed is not None
-    words = "".join(re.findall(r'"([^"]*)"', listed[1])).split()
-    assert sorted(words) == sorted(search_query.STOP_WORDS)
+def test_the_stop_words_are_those_of_the_shared_table() -> None:
+    """Node's tests check search-engine.js against the same list (test_search_node.py)."""
+    assert sorted(search_query.STOP_WORDS) == sorted(CASES["stop_words"])
+    assert len(set(CASES["stop_words"])) == len(CASES["stop_words"])
 
 
 @pytest.mark.parametrize(
     ("diary_number", "keys"),
-    [
-        ("RUN/138/2024", ("run1382024", "1382024")),
-        ("RUN/0138/2024", ("run1382024", "1382024")),
-        ("KS 2024/17", ("ks202417", "202417")),
-        ("2024/0123", ("2024123",)),
-        ("RUN/0/2024", ("run02024", "02024")),
-    ],
+    [(case["diary_number"], tuple(case["keys"])) for case in CASES["diary_keys"]],
 )
 def test_diary_keys(diary_number: str, keys: tuple[str, ...]) -> None:
     assert search_query.diary_keys(diary_number) == keys
 
 
-@pytest.mark.parametrize("typed", ["run 138/2024", "RUN/0138/2024", "RUN 138 2024", "138/2024"])
-def test_a_loosely_typed_diary_number_meets_an_indexed_key(typed: str) -> None:
-    assert search_query.normalise_query(typed) in search_query.diary_keys("RUN/138/2024")
+@pytest.mark.parametrize(
+    ("typed", "diary_number"),
+    [(case["typed"], case["diary_number"]) for case in CASES["loosely_typed"]],
+)
+def test_a_loosely_typed_diary_number_meets_an_indexed_key(typed: str,
+                                                          diary_number: str) -> None:
+    assert search_query.normalise_query(typed) in search_query.diary_keys(diary_number)
+
+
+@pytest.mark.parametrize(("text", "words"),
+                         [(case["text"], case["words"]) for case in CASES["tokens"]])
+def test_tokens_as_the_browser_splits_them(text: str, words: list[str]) -> None:
+    assert search_index.tokens(text) == words
 
 
 # -- the header field and the search page ----------------------------------------------------
@@ -185,26 +147,6 @@ def test_search_page_without_an_index(preview: bool, count: int, why: str) -> No
 
 
 # -- real builds -------------------------------------------------------------------------------
-
-DRAFT_TITLE = "Kvantdatorernas zebrafisklabb"
-EMBARGO_TITLE = "Fjärrvärmeverkets ångturbiner"
-MASKED = "Zyxelbolaget"
-
-
-def write_mixed_register(site: Site) -> None:
-    """The seeds, a few more published cases, a draft, an embargoed case, a masked text."""
-    copy_seeds(site)
-    site.write_case("pub.md", case_text(
-        diary_number="RUN/7/2023", title="Samverkan om besöksnäring", date="2023-05-02",
-        unit="Kultur och bildning",
-        body=f"## Beslut\n\nBeslutet fattas. [[maskera: Leverantören {MASKED} AB]]\n"))
-    site.write_case("draft.md", case_text(
-        diary_number="RUN/8/2024", title=DRAFT_TITLE, status="draft", unit="Utkastenheten",
-        body="## Beslut\n\nKvantdatorerna köps in till zebrafisklabbet.\n"))
-    site.write_case("embargo.md", case_text(
-        diary_number="RUN/9/2024", title=EMBARGO_TITLE, publish_after="2099-01-01",
-        body="## Beslut\n\nFjärrvärmeverkets ångturbiner byggs.\n"))
-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
@@ -315,7 +257,7 @@ def test_search_page_is_built_with_its_scripts(built: Site) -> None:
     assert "<title>Sök i registret" in html
     assert 'src="../assets/beslutsregister/search.js"' in html
     assert 'data-index="../sok/data/"' in html
-    for asset in ("search.js", "search-engine.js", "search.css"):
+    for asset in ("search.js", "search-engine.js", "search-state.js", "search.css"):
         assert (built.site / "assets" / "beslutsregister" / asset).is_file()
     assert '<a href="../register/">registrets översikt</a>' in html
     assert (built.site / "register" / "index.html").is_file()

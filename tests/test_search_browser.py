@@ -22,12 +22,14 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from beslutsregister.core.swedish import MONTHS
 from beslutsregister.search.index import tokens
-from helpers import Site, case_text, make_site
-from test_search import (
+from helpers import (
     DRAFT_TITLE,
     EMBARGO_TITLE,
     NORMALISED,
     STOP_WORDS,
+    Site,
+    case_text,
+    make_site,
     write_mixed_register,
 )
 

@@ -26,6 +26,7 @@ ASSET_SOURCES = {
     f"{ASSETS_DIR}/search.css": "search.css",
     f"{ASSETS_DIR}/search.js": "search.js",
     f"{ASSETS_DIR}/search-engine.js": "search-engine.js",
+    f"{ASSETS_DIR}/search-state.js": "search-state.js",
 }
 STYLESHEET = f"{ASSETS_DIR}/search.css"
 #: The sort order "newest first", as it appears in the search page's address.

@@ -1,5 +1,7 @@
 /* The register's search engine: reads the static index written by
- * beslutsregister/searchindex.py (published as assets/beslutsregister/search-engine.js).
+ * beslutsregister/search/index.py (published as assets/beslutsregister/search-engine.js).
+ * A pure module (no page, no `location`): search.js gives it the index's address, and
+ * Node's tests (tests/js/) a fetch that reads an index from disk.
  *
  * A search loads the manifest (index.json), one dictionary chunk per word, the postings
  * file of a common word (a rare word's postings are inline in its chunk) and the
@@ -9,8 +11,8 @@
  *    to its stem, so no stemmer runs here. A word that is not in the dictionary finds
  *    the words it begins ("samverk"); so does the last word while it is being typed.
  *  - A diary number however typed (`run 138/2024`, `RUN/0138/2024`) becomes its key, as
- *    in search.py (`normalise_query`; the tests run one table through both): its case
- *    first, then pages that cite it.
+ *    in search/query.py (`normalise_query`; tests/search_cases.json holds the examples
+ *    both must agree on): its case first, then pages that cite it.
  *  - All words must match; ranking sums, per word, idf × log(1 + weight).
  *  - Several values of one facet combine with OR, facets with AND; a facet's counts are
  *    as if nothing in that facet were chosen.
@@ -18,9 +20,9 @@
  */
 
 export const FORMAT = 1;
-/** The sort order "newest first" (search.py: SORT_DATE). */
+/** The sort order "newest first" (search/page.py: SORT_DATE). */
 export const SORT_DATE = "datum";
-/** search.py: STOP_WORDS. */
+/** search/query.py: STOP_WORDS (both as in tests/search_cases.json). */
 export const STOP_WORDS = new Set(
   ("alla att av blir de dem den denna det detta där efter eller en ett från för genom " +
     "har hos i inom inte kan med mellan mot nu när och om på per samt sig sin sina ska " +
@@ -68,7 +70,7 @@ export function withoutStopWords(query) {
   return (kept.length ? kept : words).join(" ");
 }
 
-/** Lower-case words as the index holds them (searchindex.py: `tokens`). */
+/** Lower-case words as the index holds them (search/index.py: `tokens`). */
 export function tokens(text) {
   const found = String(text ?? "").normalize("NFC").toLowerCase().match(TOKEN) || [];
   return found.map((t) => (/^[0-9]+$/.test(t) ? t.replace(/^0+/, "") || "0" : t));
@@ -94,7 +96,7 @@ function fromBase64(text) {
   return bytes;
 }
 
-/** searchindex.py `encode_postings`: count, doc deltas (varints), then weight bytes. */
+/** search/index.py `encode_postings`: count, doc deltas (varints), then weight bytes. */
 export function decodePostings(bytes, weighted = true) {
   let offset = 0;
   const varint = () => {
@@ -121,9 +123,14 @@ export function decodePostings(bytes, weighted = true) {
 const decoder = new TextDecoder();
 
 export class SearchIndex {
-  /** `base`: URL of the index folder (ending in "/"). */
-  constructor(base) {
-    this.base = new URL(base, location.href);
+  /**
+   * `base`: the absolute URL of the index folder (ending in "/"; the page resolves it
+   * against its own address). `fetch`: how a file is fetched, `(url) => Response`: the
+   * global fetch unless given (Node's tests read the index from disk).
+   */
+  constructor(base, { fetch } = {}) {
+    this.base = new URL(base);
+    this.fetch = fetch ? (url) => fetch(url) : (url) => globalThis.fetch(url);
     this.files = new Map();
     this.manifest = this.json("index.json", false).then((manifest) => {
       if (manifest.format !== FORMAT) throw new Error(`search index format ${manifest.format}`);
@@ -136,7 +143,7 @@ export class SearchIndex {
     if (!this.files.has(name)) {
       const load = (async () => {
         const version = versioned ? `?v=${(await this.manifest).version}` : "";
-        const response = await fetch(new URL(name + version, this.base));
+        const response = await this.fetch(new URL(name + version, this.base));
         if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
         return gunzip(new Uint8Array(await response.arrayBuffer()));
       })();
@@ -185,20 +192,29 @@ export class SearchIndex {
     const { chunks } = await this.manifest;
     let number = await this.chunkNumber(word);
     const loaded = [await this.chunk(number)];
+    // Stems with the same postings need them once. Two stems may well have the same
+    // (a rare word's: one document, one weight), so a stem's written forms are found by
+    // where it is in a chunk (`places`), not by its postings.
     const key = ([, ref]) => (typeof ref === "string" ? `i${ref}` : `p${ref}`);
     const chosen = new Map(); // postings key -> { stem: [df, ref], factor }
+    const places = new Map(); // postings key -> Set of "chunk:stem index" of the stems
+    const place = (k, at) => (places.get(k) || places.set(k, new Set()).get(k)).add(at);
     const exact = loaded[0].words.get(word);
     if (exact !== undefined) {
       const stem = loaded[0].stems[exact];
       chosen.set(key(stem), { stem, factor: 1 });
+      place(key(stem), `0:${exact}`);
     }
     if ((prefix || exact === undefined) && word.length >= 3 && !/^[0-9]/.test(word)) {
       const begun = new Map();
       for (;;) {
-        const chunk = loaded[loaded.length - 1];
+        const c = loaded.length - 1;
+        const chunk = loaded[c];
         for (const [w, index] of chunk.words) {
+          if (!w.startsWith(word)) continue;
           const stem = chunk.stems[index];
-          if (w.startsWith(word) && !chosen.has(key(stem))) begun.set(key(stem), stem);
+          if (!chosen.has(key(stem))) begun.set(key(stem), stem);
+          place(key(stem), `${c}:${index}`);
         }
         const next = chunks[number + 1];
         if (loaded.length > PREFIX_CHUNKS || next === undefined || !next.startsWith(word)) break;
@@ -211,9 +227,10 @@ export class SearchIndex {
     }
     const lists = await Promise.all([...chosen.values()].map(async ({ stem, factor }) => ({
       factor, ...(await this.postings(stem[1])) })));
-    // Every written form of a chosen stem, for highlighting excerpts.
-    const forms = loaded.flatMap((chunk) => [...chunk.words]
-      .filter(([, index]) => chosen.has(key(chunk.stems[index]))).map(([w]) => w));
+    // Every written form of a chosen stem in the chunks loaded, for highlighting excerpts.
+    const found = new Set([...chosen.keys()].flatMap((k) => [...places.get(k)]));
+    const forms = loaded.flatMap((chunk, c) => [...chunk.words]
+      .filter(([, index]) => found.has(`${c}:${index}`)).map(([w]) => w));
     return { forms, lists };
   }
 

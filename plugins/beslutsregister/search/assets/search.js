@@ -1,8 +1,13 @@
 /* The search page (sok/): a search field, results with excerpts, facets and a sort
  * order, over the register's own index (./search-engine.js). The query, the sort order
  * and chosen facet values are kept in the address, so a result's back button returns
- * to the same list. Everything shown from the index is set as text, never as HTML. */
+ * to the same list. Everything shown from the index is set as text, never as HTML.
+ * This module is the page's wiring; what it shows and keeps is ./search-state.js. */
 import { SearchIndex, SORT_DATE, refine } from "./search-engine.js";
+import {
+  describe, excerpt, facetOptions, pruneChoices, readState, resultView, setChoice,
+  stateAddress,
+} from "./search-state.js";
 
 const PAGE_SIZE = 10;
 const root = document.getElementById("br-search");
@@ -16,15 +21,11 @@ const status = document.getElementById("br-status");
 const list = document.getElementById("br-results");
 const more = document.getElementById("br-more");
 
-const index = new SearchIndex(root.dataset.index);
+const index = new SearchIndex(new URL(root.dataset.index, location.href));
 const siteRoot = new URL(root.dataset.root || "../", location.href);
-const params = new URLSearchParams(location.search);
-const number = new Intl.NumberFormat("sv-SE");
 
 const state = {
-  query: (params.get("q") || "").trim(),
-  sort: params.get("ordning") === SORT_DATE ? SORT_DATE : "",
-  chosen: {}, // facet name -> Set of values
+  ...readState(location.search), // query, sort, chosen: facet name -> Set of values
   facets: null,
   match: null,
   matched: "", // the query of `match`
@@ -32,23 +33,9 @@ const state = {
   shown: 0,
   forms: [],
 };
-for (const [name, value] of params) {
-  if (name.startsWith("f.")) (state.chosen[name.slice(2)] ||= new Set()).add(value);
-}
 
 function remember() {
-  const url = new URL(location.href);
-  for (const name of [...url.searchParams.keys()]) {
-    if (name.startsWith("f.")) url.searchParams.delete(name);
-  }
-  const set = (name, value) => (value ? url.searchParams.set(name, value)
-    : url.searchParams.delete(name));
-  set("q", state.query);
-  set("ordning", state.sort);
-  for (const [name, values] of Object.entries(state.chosen)) {
-    for (const value of values) url.searchParams.append(`f.${name}`, value);
-  }
-  history.replaceState(history.state, "", url);
+  history.replaceState(history.state, "", stateAddress(location.href, state));
 }
 
 function element(tag, props = {}, ...children) {
@@ -58,51 +45,22 @@ function element(tag, props = {}, ...children) {
   return node;
 }
 
-// -- excerpts ---------------------------------------------------------------------------
-
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A stretch of `text` around the first word found, as nodes with the words marked. */
-function excerpt(text, forms) {
-  const words = forms.filter((w) => !/^[0-9]+$/.test(w) || w.length > 1);
-  const pattern = words.length ? new RegExp(
-    `(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, "giu")
-    : null;
-  const first = pattern ? text.search(pattern) : -1;
-  let start = Math.max(0, first - 80);
-  let end = Math.min(text.length, Math.max(first, 0) + 220);
-  if (start > 0) start = text.indexOf(" ", start) + 1 || start;
-  if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
-  const part = text.slice(start, end);
-  const nodes = [start > 0 ? "… " : ""];
-  let last = 0;
-  if (pattern) {
-    for (const found of part.matchAll(pattern)) {
-      nodes.push(part.slice(last, found.index), element("mark", { textContent: found[0] }));
-      last = found.index + found[0].length;
-    }
-  }
-  nodes.push(part.slice(last), end < text.length ? " …" : "");
-  return nodes;
-}
-
 // -- results ----------------------------------------------------------------------------
 
 function result(fragment) {
-  const link = element("a", { href: new URL(fragment.u, siteRoot).pathname,
-                              textContent: fragment.t });
-  const meta = (name, label, value) => {
-    const item = element("span", { className: "br-result__meta-item" }, `${label}: ${value}`);
-    item.dataset.meta = name;
-    return item;
-  };
+  const view = resultView(fragment, siteRoot);
+  const link = element("a", { href: view.href, textContent: view.title });
   const facts = element("p", { className: "br-result__meta" },
-    meta("diarienummer", "Diarienummer", fragment.n), " · ",
-    meta("beslutsdatum", "Beslutsdatum", fragment.d), " · ",
-    meta("enhet", "Enhet", fragment.e));
+    ...view.facts.flatMap(({ name, label, value }, i) => {
+      const item = element("span", { className: "br-result__meta-item" }, `${label}: ${value}`);
+      item.dataset.meta = name;
+      return i ? [" · ", item] : [item];
+    }));
+  const marked = excerpt(fragment.x, state.forms).map(({ text, mark }) => (
+    mark ? element("mark", { textContent: text }) : text));
   return element("li", { className: "br-result" },
     element("h2", { className: "br-result__title" }, link), facts,
-    element("p", { className: "br-result__excerpt" }, ...excerpt(fragment.x, state.forms)));
+    element("p", { className: "br-result__excerpt" }, ...marked));
 }
 
 /** Results from `start` on (a page of them), as list items; null if a newer render began. */
@@ -125,12 +83,6 @@ async function showMore() {
   } finally {
     more.removeAttribute("aria-busy");
   }
-}
-
-function describe(query, count) {
-  const what = `Sökningen på ”${query}” gav `;
-  if (count === 0) return `${what}inga träffar.`;
-  return `${what}${number.format(count)} ${count === 1 ? "träff" : "träffar"}.`;
 }
 
 /** Every change of the list (a search, a facet, the order) is one render; an older one
@@ -194,17 +146,12 @@ function renderFacets(counts) {
   const focused = facetPanel.querySelector("input:focus");
   const again = focused ? `${focused.name}\u0000${focused.value}` : null;
   facetPanel.replaceChildren(...state.facets.map((facet) => {
-    const chosen = state.chosen[facet.name] || new Set();
-    const options = facet.values
-      .filter((v) => counts[facet.name].get(v) || chosen.has(v))
-      .map((v) => {
-        const box = element("input", { type: "checkbox", name: facet.name, value: v,
-                                       checked: chosen.has(v) });
-        box.addEventListener("change", () => choose(facet.name, v, box.checked));
-        return element("label", { className: "br-facet__value" }, box, ` ${v} `,
-          element("span", { className: "br-facet__count",
-                            textContent: `(${counts[facet.name].get(v)})` }));
-      });
+    const options = facetOptions(facet, counts, state.chosen).map(({ value, count, checked }) => {
+      const box = element("input", { type: "checkbox", name: facet.name, value, checked });
+      box.addEventListener("change", () => choose(facet.name, value, box.checked));
+      return element("label", { className: "br-facet__value" }, box, ` ${value} `,
+        element("span", { className: "br-facet__count", textContent: `(${count})` }));
+    });
     return element("fieldset", { className: "br-facet" },
       element("legend", { textContent: facet.name }), ...options);
   }));
@@ -214,10 +161,7 @@ function renderFacets(counts) {
 }
 
 function choose(name, value, on) {
-  const values = (state.chosen[name] ||= new Set());
-  if (on) values.add(value);
-  else values.delete(value);
-  if (!values.size) delete state.chosen[name];
+  state.chosen = setChoice(state.chosen, name, value, on);
   remember();
   if (state.match) show();
 }
@@ -233,12 +177,7 @@ async function loadFacets(focus = false) {
     return;
   }
   // A value no longer in the register (an old address) would hide every result.
-  for (const facet of state.facets) {
-    const values = state.chosen[facet.name];
-    if (!values) continue;
-    for (const value of values) if (!facet.values.includes(value)) values.delete(value);
-    if (!values.size) delete state.chosen[facet.name];
-  }
+  state.chosen = pruneChoices(state.chosen, state.facets);
   remember();
   facetPanel.hidden = false;
   facetButton.setAttribute("aria-expanded", "true");
