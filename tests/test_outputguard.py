@@ -40,6 +40,7 @@ def _people(names: tuple[str, ...], email: str | None = None) -> ProtectedPeople
 BYPASSES = [
     pytest.param("x.html", f"<p>Sökande {NUMBER}.</p>", id="plain"),
     pytest.param("x.html", "<p>Sökande 6408<em>23</em>-3234.</p>", id="emphasis-inside"),
+    pytest.param("x.html", "<P>Sökande 6408<EM>23</EM>-3234.</P>", id="tags-in-capitals"),
     pytest.param("x.html", "<p>Sökande <strong>640823</strong>-<span>3234</span>.</p>",
                  id="inline-markup-around-parts"),
     pytest.param("x.html", "<p>Sökande 640823&#45;3234.</p>", id="entity-hyphen"),
