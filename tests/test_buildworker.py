@@ -382,6 +382,7 @@ def test_a_build_puts_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
 def test_the_guard_scans_pages_as_written_and_what_changed_at_the_end(
     worker: BuildWorker, tmp_path: Path
 ) -> None:
+    from beslutsregister.core.outputguard import SiteScan
     from beslutsregister.core.privacy import ProtectedPeople
 
     folder = tmp_path / "site"
@@ -396,6 +397,11 @@ def test_the_guard_scans_pages_as_written_and_what_changed_at_the_end(
     # After the child read them: one page mended, another file changed by "a plugin".
     (folder / "a" / "index.html").write_text("<p>ren sida</p>", encoding="utf-8")
     (folder / "asset.css").write_text("/* 19640823-3234 */", encoding="utf-8")
-    leaks = worker.leaks()
-    assert [(leak.output, leak.masked) for leak in leaks] == [("asset.css", "19640823-****")]
+    (folder / "sok" / "data").mkdir(parents=True)
+    (folder / "sok" / "data" / "x.json").write_text('["640823-3234"]', encoding="utf-8")
+    rest = SiteScan(folder, ProtectedPeople({}))  # what this process scans meanwhile
+    leaks = worker.leaks("sok/data", rest)
+    assert [(leak.output, leak.masked) for leak in leaks] == [
+        ("asset.css", "19640823-****"), ("sok/data/x.json", "640823-****")]
+    assert rest.files == 1  # the stylesheet; the child swept the pages and the index
     assert not worker.running

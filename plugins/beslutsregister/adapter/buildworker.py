@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.loading import CaseOutcome, load_case_files
-from ..core.outputguard import Leak, SiteScan
+from ..core.outputguard import Leak, SiteScan, pages_and_index
 from ..core.privacy import ProtectedPeople
 from ..core.sanitize import sanitize_html
 from ..core.validation import CaseRules
@@ -256,13 +256,17 @@ class _Child:
         except Exception as exc:
             self.guard_error = _describe(exc)
 
-    def leaks(self) -> None:
-        """Sweep the whole site a last time and say what must not be published."""
-        self.scan(None)
+    def leaks(self, index_dir: str) -> None:
+        """Sweep the pages and the index a last time (new or changed files), and say
+        what must not be published; the build scans the other files meanwhile."""
+        if self.guard_error is None and self.site is not None:
+            try:
+                leaks = self.site.sweep(only=pages_and_index(index_dir))
+            except Exception as exc:
+                self.guard_error = _describe(exc)
         if self.guard_error is not None or self.site is None:
             self.reply("error", self.guard_error or "the output guard was not started")
         else:
-            leaks = self.site.sweep()
             self.reply("leaks", (leaks, self.site.files, self.site.seconds))
 
 
@@ -283,7 +287,7 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         elif kind == "finish":
             child.finish()
         elif kind == "leaks":
-            child.leaks()
+            child.leaks(*arguments)
             return
 
 
@@ -312,7 +316,6 @@ class BuildWorker:
         self._paths, self._spool, self._errors = files
         self._names: list[str] = []  # of the bodies, for messages
         self._outputs: list[str] = []  # written files not yet sent to the guard
-        self._outputs_started = False
         self.guard_files, self.guard_seconds = 0, 0.0  # what the guard scanned, how long
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
@@ -415,33 +418,38 @@ class BuildWorker:
         self._request("guard", folder, people)
 
     def written(self, output: str) -> None:
-        """The file ``output`` (a path in the site) is written: scan it in the child.
+        """The page ``output`` (a path in the site) is written: scan it in the child.
 
         Sent in batches: a message per page could fill the pipe while the child writes
-        the index, and the build would wait for it. The first call has the child scan
-        what was written before the pages (assets, data files, the sitemap).
+        the index, and the build would wait for it.
         """
-        if not self._outputs_started:
-            self._outputs_started = True
-            self._request("scan", None)
         self._outputs.append(output)
         if len(self._outputs) >= _SCAN_BATCH:
             self._request("scan", self._outputs)
             self._outputs = []
 
-    def leaks(self) -> list[Leak]:
-        """Scan the rest of the site, and what changed; every leak in it. Ends the child."""
+    def leaks(self, index_dir: str, rest: SiteScan) -> list[Leak]:
+        """Every leak in the site; ends the child.
+
+        The child sweeps the pages and the index (``index_dir``) for what is new or
+        changed; meanwhile this process scans everything else with ``rest`` (assets,
+        data files, the sitemap: written before the pages, and the child is busiest at
+        the end, with the last pages).
+        """
         try:
             if self._outputs:
                 self._request("scan", self._outputs)
                 self._outputs = []
-            self._request("leaks")
-            found, self.guard_files, self.guard_seconds = self._reply(
+            self._request("leaks", index_dir)
+            theirs = pages_and_index(index_dir)
+            found = rest.sweep(only=lambda output: not theirs(output))
+            child, self.guard_files, self.guard_seconds = self._reply(
                 "leaks", "scanning the built site")
         finally:
             self.close()
-        assert isinstance(found, list)
-        return found
+        assert isinstance(child, list)
+        self.guard_files += rest.files
+        return sorted(found + child, key=lambda leak: leak.output)
 
     # -- the child -----------------------------------------------------------------------
 

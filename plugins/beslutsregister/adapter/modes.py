@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.fingerprint import fingerprint
 from ..core.loading import CaseFilesLoader, CaseOutcome, ParseCache, load_case_files
-from ..core.outputguard import attribute, scan_site
+from ..core.outputguard import SiteScan, attribute, scan_site
 from ..core.pages import CASES_DIR, REGISTER_DIR, PageSpec
 from ..core.sanitize import sanitize_html
 from ..core.site import RegisterSite
@@ -379,11 +379,12 @@ class PublicBuild:
             worker = self.worker
             try:
                 with worker_errors():
-                    leaks = worker.leaks()
+                    leaks = worker.leaks(search.INDEX_DIR,
+                                         SiteScan(staged.folder, site.loaded.protected))
             finally:
                 self.worker, self.last_page = None, None
-            log.info(f"beslutsregister: output guard scanned {worker.guard_files} files in "
-                     f"{worker.guard_seconds:.1f} s beside the build")
+            log.info(f"beslutsregister: output guard scanned {worker.guard_files} files, "
+                     f"{worker.guard_seconds:.1f} s of it in the build's second process")
         else:
             leaks = scan_site(staged.folder, site.loaded.protected)
         if leaks:

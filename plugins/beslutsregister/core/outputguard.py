@@ -31,7 +31,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
@@ -255,10 +255,13 @@ class SiteScan:
         if path.is_relative_to(self.folder):
             self.scan(path.relative_to(self.folder).as_posix())
 
-    def sweep(self) -> list[Leak]:
-        """Scan what is new or changed under the folder; every leak there now, in order."""
+    def sweep(self, only: Callable[[str], bool] | None = None) -> list[Leak]:
+        """Scan what is new or changed under the folder (of the files ``only`` accepts);
+        every leak there now, in order."""
         present = set()
         for output, path in output_files(self.folder):
+            if only is not None and not only(output):
+                continue
             present.add(output)
             try:
                 state = os.stat(path, follow_symlinks=False)
@@ -269,6 +272,13 @@ class SiteScan:
         for gone in set(self.leaks) - present:
             del self.leaks[gone]
         return [leak for output in sorted(self.leaks) for leak in self.leaks[output]]
+
+
+def pages_and_index(index_dir: str) -> Callable[[str], bool]:
+    """The files a build's second process scans: the pages (as they are written) and the
+    search index (as it writes it); the build itself scans the rest at the end."""
+    prefix = index_dir.strip("/") + "/"
+    return lambda output: output.endswith(".html") or output.startswith(prefix)
 
 
 def scan_site(folder: Path, people: ProtectedPeople) -> list[Leak]:
