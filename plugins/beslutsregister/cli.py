@@ -6,6 +6,12 @@ refuse. It reads ``mkdocs.yml`` as ``mkdocs build --strict`` does, with MkDocs' 
 ``load_config`` (``INHERIT``, ``!ENV``, plugins as a list or a mapping, every plugin's
 options validated by its Config class), and checks the folders and the embargo clock with
 the functions the plugin uses, so the check and the build cannot disagree.
+
+``beslutsregister import FILE...`` turns decisions written from the Word template
+(``.docx``, or ``.txt``/``.md`` exports) into draft case files; the work is
+:mod:`beslutsregister.core.importer`'s, this module only reads the configuration (the case
+folder and the diary-number pattern) and prints its report. Exit status 1 when a file
+was not imported, 2 on a configuration the build would refuse.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from mkdocs.exceptions import MkDocsException
 from .adapter.config import RegisterConfig
 from .adapter.preview_cache import config_files
 from .core.folders import folder_problems
+from .core.importer import import_files
 from .core.loading import load_register
 from .core.model import Visibility
 from .core.publication import ClockError, resolve_today
@@ -210,5 +217,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                               help="mkdocs.yml whose plugin options to use (default: ./mkdocs.yml)")
     check_parser.add_argument("--cases", help="case folder, relative to mkdocs.yml")
     check_parser.add_argument("--today", help="judge embargoes as of this date (YYYY-MM-DD)")
+    import_parser = commands.add_parser(
+        "import", help="make draft case files from decisions (.docx, .txt, .md); exit 1 "
+        "when a file was not imported")
+    import_parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                               help="a decision written from the template")
+    import_parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                               help="mkdocs.yml whose plugin options to use "
+                               "(default: ./mkdocs.yml)")
+    import_parser.add_argument("--cases", help="case folder to write into, relative to "
+                               "mkdocs.yml (default: the plugin's cases_dir)")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_command(args.config_file, args.cases, args.files)
     return check(args.config_file, args.cases, args.today)
+
+
+def import_command(config_file: Path, cases: str | None, files: list[Path]) -> int:
+    try:
+        settings = load_settings(config_file)
+    except ConfigProblems as exc:
+        for message in exc.messages:
+            print(f"{PLUGIN}: {message}", file=sys.stderr)
+        return 2
+    options = settings.options
+    rules = CaseRules(diary_pattern=options.diary_number_pattern,
+                      diary_description=options.diary_number_description)
+    report = import_files(files, settings.root / (cases or options.cases_dir), settings.root,
+                          rules)
+    for stream, line in report.lines:
+        print(line, file=sys.stdout if stream == "out" else sys.stderr)
+    return report.exit_code
