@@ -173,12 +173,19 @@ def _is_date(written: str) -> bool:
     return True
 
 
-def check(config_file: Path, cases: str | None, today: str | None) -> int:
+def _settings_or_say_why(config_file: Path) -> Settings | None:
+    """The configuration, or None once every problem with it is printed."""
     try:
-        settings = load_settings(config_file)
+        return load_settings(config_file)
     except ConfigProblems as exc:
         for message in exc.messages:
             print(f"{PLUGIN}: {message}", file=sys.stderr)
+        return None
+
+
+def check(config_file: Path, cases: str | None, today: str | None) -> int:
+    settings = _settings_or_say_why(config_file)
+    if settings is None:
         return 2
     options = settings.options
     cases_dir = settings.root / (cases or options.cases_dir)
@@ -234,11 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def import_command(config_file: Path, cases: str | None, files: list[Path]) -> int:
-    try:
-        settings = load_settings(config_file)
-    except ConfigProblems as exc:
-        for message in exc.messages:
-            print(f"{PLUGIN}: {message}", file=sys.stderr)
+    settings = _settings_or_say_why(config_file)
+    if settings is None:
         return 2
     options = settings.options
     rules = CaseRules(diary_pattern=options.diary_number_pattern,
