@@ -69,6 +69,8 @@ BYPASSES = [
     pytest.param("x.png", b"\x89PNG\r\n\x1a\n\x00\x00" + NUMBER.encode() + b"\x00",
                  id="binary-file"),
     pytest.param("x.html", "<p>Född 19640823-3234</p>", id="twelve-digits"),
+    pytest.param("x.html", "<p>1 < 2 och 640823-3234 och 3 > 2</p>", id="less-than-in-text"),
+    pytest.param("x.json", json.dumps(["a <", NUMBER, "> b"]), id="json-values-with-brackets"),
     pytest.param("x.html", "<p>Samordning 640883-3231</p>", id="coordination-number"),
 ]
 

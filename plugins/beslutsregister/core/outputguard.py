@@ -51,7 +51,9 @@ _INLINE_NAMES = (r"</?(?:a(?:bbr)?|b(?:d[io])?|c(?:ite|ode)|d(?:ata|el|fn)|em|i(
 _INLINE_TAG = re.compile(_INLINE_NAMES)
 _INLINE_TAG_ANY_CASE = re.compile(_INLINE_NAMES, re.IGNORECASE)
 _CAPITAL_TAG = re.compile(r"</?[A-Z]")
-_TAG = re.compile(r"<[^>]*>")
+#: A tag as a browser reads one: ``<`` then a letter, ``/``, ``!`` or ``?``. A ``<`` before
+#: anything else is text (``1 < 2``), and taking it for a tag would hide what follows.
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 #: Invisible to a reader, so nothing between two digits or two letters of a name.
@@ -133,8 +135,10 @@ def json_text(data: object) -> str:
     """Every string of a JSON document, each apart (markup in one read as a reader would)."""
     strings: list[str] = []
     _strings(data, strings)
-    text = _APART.join(strings)
-    return markup_text(text) if "<" in text else _readable(text)
+    plain = _APART.join(s for s in strings if "<" not in s)
+    # Markup is read string by string: a tag's '<' in one value and '>' in another
+    # would otherwise swallow every value between them.
+    return _APART.join([_readable(plain), *(markup_text(s) for s in strings if "<" in s)])
 
 
 def _strings(data: object, into: list[str]) -> None:

@@ -371,7 +371,7 @@ _NUMBER_ADVICE = ("expected no personal identity or coordination numbers: remove
 #: are scanned a second time, as text (:func:`_markup_view`).
 _MARKUP_NEAR_DIGIT = re.compile(r"\d[*_~`<&\\\u00ad\u200b\[\]]|[*_~`>;\u00ad\u200b)\[\]]\d"
                                 r"|\d[ \t]*\||\|[ \t]*\d")
-_INLINE_MARKUP = re.compile(r"<[^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\\[\]])")
+_INLINE_MARKUP = re.compile(r"<[A-Za-z/!?][^>\n]*>|[*_~`\u00ad\u200b\u2060]|\\(?=[-+*_~`|\\\[\]])")
 #: A link or image, ``[text](address)`` or ``[text][ref]``: a reader sees the text.
 _LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])?")
 
