@@ -70,6 +70,9 @@ BYPASSES = [
                  id="binary-file"),
     pytest.param("x.html", "<p>Född 19640823-3234</p>", id="twelve-digits"),
     pytest.param("x.html", "<p>1 < 2 och 640823-3234 och 3 > 2</p>", id="less-than-in-text"),
+    pytest.param("x.html", '<a href="sok/?q=640823%2D3234">sök</a>', id="percent-encoded-link"),
+    pytest.param("x.json", json.dumps({"u": "https://x/?p=%36%34%30%38%32%33-3234"}),
+                 id="percent-encoded-json"),
     pytest.param("x.json", json.dumps(["a <", NUMBER, "> b"]), id="json-values-with-brackets"),
     pytest.param("x.html", "<p>Samordning 640883-3231</p>", id="coordination-number"),
 ]

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISREG
+from urllib.parse import unquote
 
 from .model import Case
 from .privacy import ProtectedPeople, find_identity_numbers, mask_text
@@ -115,6 +116,7 @@ def markup_text(markup: str) -> str:
     if comments:
         markup = _COMMENT.sub(" ", markup)
     values = [a or b for a, b in _ATTRIBUTE_VALUE.findall(markup) if a or b]
+    values += [unquote(value) for value in values if "%" in value]  # addresses, decoded
     inline = _INLINE_TAG_ANY_CASE if _CAPITAL_TAG.search(markup) else _INLINE_TAG
     text = _TAG.sub(" ", inline.sub("", markup))
     return _readable(_APART.join([text, *comments, *values]))
@@ -135,6 +137,7 @@ def json_text(data: object) -> str:
     """Every string of a JSON document, each apart (markup in one read as a reader would)."""
     strings: list[str] = []
     _strings(data, strings)
+    strings += [unquote(value) for value in strings if "%" in value]  # addresses, decoded
     plain = _APART.join(s for s in strings if "<" not in s)
     # Markup is read string by string: a tag's '<' in one value and '>' in another
     # would otherwise swallow every value between them.
