@@ -276,3 +276,18 @@ def test_leak_message_without_a_source() -> None:
         "register/beslut.json would publish a personal identity number (640823-****); "
         "expected no personal identity or coordination numbers: remove it or mask it with "
         "[[maskera: ...]]")
+
+
+def test_staging_swaps_the_folder_a_linked_site_dir_points_to(tmp_path: Path) -> None:
+    served = tmp_path / "www" / "register"
+    served.mkdir(parents=True)
+    (served / "gammal.html").write_text("gammal", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    link = tmp_path / "project" / "site"
+    link.symlink_to(served)
+    staged = StagedSite(link)
+    (staged.prepare() / "ny.html").write_text("ny", encoding="utf-8")
+    staged.publish()
+    assert link.is_symlink() and link.resolve() == served.resolve()
+    assert sorted(p.name for p in served.iterdir()) == ["ny.html"]
+    assert sorted(p.name for p in served.parent.iterdir()) == ["register"]

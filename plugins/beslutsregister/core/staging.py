@@ -33,7 +33,10 @@ class StagedSite:
     """The staging folder of one build into ``target`` (the configured ``site_dir``)."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target.absolute()
+        target = target.absolute()
+        # A site_dir that links to the served folder (site -> /var/www/register): the
+        # folder is swapped, the link stays.
+        self.target = target.resolve() if target.is_symlink() else target
         self.prefix = f".{self.target.name}.staging-"
         self.folder = self.target.parent / f"{self.prefix}{os.getpid()}"
 
