@@ -37,6 +37,12 @@ def test_defaults() -> None:
         "diary_number_description": DEFAULT_DIARY_DESCRIPTION,
         "today": None,
         "feed_size": 50,
+        "accessibility": {
+            "authority": None, "service": None, "contact_email": None,
+            "contact_phone": None, "compliance": "delvis", "assessed_on": None,
+            "assessment_method": "en egen granskning (självskattning)",
+            "updated_on": None, "known_issues": None,
+        },
     }
     assert DEFAULT_DIARY_PATTERN == "[A-Z]+/[0-9]+/[0-9]{4}"
 
@@ -44,7 +50,13 @@ def test_defaults() -> None:
 def test_every_option_set() -> None:
     options = {"cases_dir": "arenden", "diary_number_pattern": "KS [0-9]{4}/[0-9]+",
                "diary_number_description": "KS YEAR/SERIAL", "today": "2024-06-01",
-               "feed_size": 10}
+               "feed_size": 10,
+               "accessibility": {
+                   "authority": "Region Norr", "service": "Beslutsregistret",
+                   "contact_email": "a@region.example.se", "contact_phone": "063-14 75 00",
+                   "compliance": "inte", "assessed_on": "2024-03-15",
+                   "assessment_method": "en extern granskning", "updated_on": "2024-05-20",
+                   "known_issues": ["Diagrammen saknar textalternativ."]}}
     config, failed, warnings = validate(options)
     assert (failed, warnings) == ([], [])
     assert dict(config) == options

@@ -23,9 +23,10 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from mkdocs.config import load_config
@@ -38,6 +39,7 @@ from .core.importer import import_files
 from .core.loading import load_register
 from .core.model import Visibility
 from .core.publication import ClockError, resolve_today
+from .core.sanitize import BODY_EXTENSIONS, BodyRenderer
 from .core.validation import CaseRules
 
 PLUGIN = "beslutsregister"
@@ -59,6 +61,10 @@ class Settings:
     docs_dir: Path
     site_dir: Path
     options: RegisterConfig
+    #: mkdocs.yml's ``markdown_extensions`` and their configuration: bodies are rendered
+    #: as the build renders them.
+    markdown_extensions: tuple[Any, ...] = BODY_EXTENSIONS
+    mdx_configs: dict[str, Any] = field(default_factory=dict)
 
 
 class _Collect(logging.Handler):
@@ -117,7 +123,8 @@ def load_settings(config_file: Path) -> Settings:
     plugin = config.plugins.get(PLUGIN)
     options = plugin.config if plugin is not None else None
     return Settings(root, Path(config.docs_dir), Path(config.site_dir),
-                    options if isinstance(options, RegisterConfig) else default_options())
+                    options if isinstance(options, RegisterConfig) else default_options(),
+                    tuple(config.markdown_extensions), dict(config.mdx_configs))
 
 
 def _unreadable(config_file: Path, exc: MkDocsException) -> str:
@@ -202,10 +209,15 @@ def check(config_file: Path, cases: str | None, today: str | None) -> int:
     rules = CaseRules(diary_pattern=options.diary_number_pattern,
                       diary_description=options.diary_number_description)
     loaded = load_register(cases_dir, settings.root, rules)
-    for problem in loaded.problems:
+    # What the build refuses in a rendered body (images from other hosts or without a
+    # text alternative): rendered with mkdocs.yml's extensions, as the build renders it.
+    renderer = BodyRenderer(settings.markdown_extensions, settings.mdx_configs)
+    problems = [*loaded.problems,
+                *(problem for case in loaded.cases for problem in renderer.problems(case))]
+    for problem in problems:
         print(problem, file=sys.stderr)
-    if loaded.problems:
-        count = len(loaded.problems)
+    if problems:
+        count = len(problems)
         print(f"{count} problem{'s' if count != 1 else ''}; nothing may be published.",
               file=sys.stderr)
         return 1

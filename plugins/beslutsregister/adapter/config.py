@@ -16,6 +16,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
 from ..core.publication import ClockError, parse_day
+from ..core.statement import COMPLIANCE_LEVELS
 from ..core.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
 
 
@@ -73,6 +74,93 @@ class _Count(opt.Type[int]):
         return value
 
 
+class _Text(opt.Type[str]):
+    """Plain text that is not empty (a value shown on the public site)."""
+
+    def __init__(self, default: str | None = None, example: str = "") -> None:
+        super().__init__(str, default=default)
+        self.example = example
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"{value!r} is not text; expected e.g. '{self.example}'")
+        if not value.strip():
+            raise ValidationError(f"is empty; expected e.g. '{self.example}'")
+        return value.strip()
+
+
+class _Email(_Text):
+    """An e-mail address: one ``@``, no spaces."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", text):
+            raise ValidationError(f"'{text}' is not an e-mail address; "
+                                  f"expected e.g. '{self.example}'")
+        return text
+
+
+class _Phone(_Text):
+    """A telephone number: digits, spaces, ``+``, ``-`` and parentheses, 6 digits or more."""
+
+    def run_validation(self, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise ValidationError(f"{value} was read as a number (a leading 0 or + is lost); "
+                                  f"write it in quotes, e.g. '{self.example}'")
+        text = super().run_validation(value)
+        if (not re.fullmatch(r"\+?[0-9 ()\-]+", text)
+                or len(re.sub(r"[^0-9]", "", text)) < 6):
+            raise ValidationError(f"'{text}' is not a telephone number; "
+                                  f"expected e.g. '{self.example}'")
+        return text
+
+
+class AccessibilityConfig(Config):
+    """Facts of the accessibility statement (``tillganglighet/``) and the footer."""
+
+    authority = opt.Optional(_Text(example="Region Jämtland Härjedalen"))
+    """The authority responsible for the site; defaults to ``site_name``."""
+
+    service = opt.Optional(_Text(example="Beslutsregister"))
+    """The service (website) the statement covers; defaults to ``site_name``."""
+
+    contact_email = opt.Optional(_Email(example="tillganglighet@example.se"))
+    """Where visitors report problems and ask for content in another form."""
+
+    contact_phone = opt.Optional(_Phone(example="063-14 75 00"))
+
+    compliance = opt.Choice(COMPLIANCE_LEVELS, default="delvis")
+    """How far the site meets the law: ``helt``, ``delvis`` or ``inte`` förenlig."""
+
+    assessed_on = opt.Optional(_Day(str))
+    """When the site was last assessed (``YYYY-MM-DD``); a year later the build warns."""
+
+    assessment_method = _Text(default="en egen granskning (självskattning)",
+                              example="en extern granskning")
+    """How it was assessed, completing "Vi har bedömt webbplatsen genom ..."."""
+
+    updated_on = opt.Optional(_Day(str))
+    """When the statement was last updated; defaults to ``assessed_on``."""
+
+    known_issues = opt.Optional(opt.ListOfItems(_Text(example="Diagrammen saknar textalternativ")))
+    """The content that is not accessible and why, one sentence each; defaults to the
+    register's own known limits unless ``compliance`` is ``helt``."""
+
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        failed, warnings = super().validate()
+        issues = self.get("known_issues")
+        compliance = self.get("compliance")
+        if not failed and compliance == "helt" and issues:
+            failed.append(("known_issues", ValidationError(
+                "lists content that is not accessible, but compliance is 'helt'; "
+                "expected compliance 'delvis' or 'inte', or no known_issues")))
+        elif not failed and compliance != "helt" and issues == []:
+            failed.append(("known_issues", ValidationError(
+                f"is empty, but compliance is '{compliance}'; expected the content that "
+                "is not accessible and why, or compliance 'helt'")))
+        return failed, warnings
+
+
 class RegisterConfig(Config):
     """Options of the ``beslutsregister`` plugin."""
 
@@ -93,3 +181,6 @@ class RegisterConfig(Config):
 
     feed_size = _Count(default=50)
     """How many of the latest decisions the Atom feed carries."""
+
+    accessibility = opt.SubConfig(AccessibilityConfig)
+    """The accessibility statement's facts (DOS-lagen), also shown in every page's footer."""

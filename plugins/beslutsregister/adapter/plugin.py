@@ -26,6 +26,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -38,10 +39,18 @@ from mkdocs.structure.toc import AnchorLink
 from ..core.folders import folder_problems
 from ..core.loading import CaseFilesLoader, display_path, load_register
 from ..core.model import Case, Problem
-from ..core.pages import PageSpec
+from ..core.pages import PageSpec, Urls
 from ..core.publication import ClockError, resolve_today
-from ..core.sanitize import THEME_ID_PREFIX, remote_image_problems, sanitize_html
+from ..core.sanitize import THEME_ID_PREFIX, inaccessible_body_problems, sanitize_html
 from ..core.site import CasePageMemo, RegisterSite
+from ..core.statement import (
+    STATEMENT_PAGE,
+    STATEMENT_TITLE,
+    AccessibilityFacts,
+    assessment_overdue,
+    footer_html,
+    statement_markdown,
+)
 from ..core.validation import CaseRules
 from ..search import page as search
 from .buildworker import BuildWorker
@@ -50,6 +59,7 @@ from .config import RegisterConfig
 from .hostguard import guard_host
 from .modes import BuildMode, PreviewMode, PublicBuild, surroundings
 from .navcache import TEMPLATES, NavigationCache
+from .skiplink import add_skip_link
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -94,6 +104,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.memo = CasePageMemo()  # what a preview's rebuilds reuse
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
+        self.accessibility: AccessibilityFacts | None = None
 
     @property
     def worker(self) -> BuildWorker | None:
@@ -152,6 +163,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.today = resolve_today(self.config.today)
         except ClockError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
+        self.accessibility = AccessibilityFacts.from_options(
+            dict(self.config.accessibility), config.site_name)
+        overdue = assessment_overdue(self.accessibility, self.today)
+        if overdue:  # DOS-lagen: the statement is reviewed at least once a year
+            log.warning(f"beslutsregister: {overdue}")
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
         problems = folder_problems(self.root, Path(config.docs_dir), self.cases_dir,
@@ -267,6 +283,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
         self._add_search(files, config)
+        assert self.accessibility is not None
+        files.append(self._generated_file(files, config, STATEMENT_PAGE, statement_markdown(
+            self.accessibility, self.today)))
         for path, content in self.site.data_files().items():
             files.append(self._generated_file(files, config, path, content))
         self.mode.register_added(self.site, config, sources)
@@ -322,6 +341,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                 for grandchild in child.children:
                     grandchild.parent = child
         nav.items.insert(1 if nav.items else 0, section)
+        statement = files.get_file_from_path(STATEMENT_PAGE)
+        if statement is not None:  # last, as the statement is in most sites' navigation
+            page = Page(STATEMENT_TITLE, statement, config)
+            nav.pages.append(page)
+            nav.items.append(page)
         return nav
 
     # -- pages -------------------------------------------------------------------------
@@ -356,13 +380,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         if spec.nav_group is not None:
             return spec.fill(html)
         if spec.case is not None:
-            self._refuse_remote_images(html, spec.case)
+            self._refuse_inaccessible_body(html, spec.case)
             _move_theme_ids(page.toc)
         self.mode.take_body(src_uri, spec, html)
         return ""
 
-    def _refuse_remote_images(self, html: str, case: Case) -> None:
-        problems = remote_image_problems(html, case.source, case.body, case.body_line)
+    def _refuse_inaccessible_body(self, html: str, case: Case) -> None:
+        problems = inaccessible_body_problems(html, case.source, case.body, case.body_line)
         if problems:
             raise PluginError(format_problems(problems, self.config.cases_dir + "/"))
 
@@ -373,6 +397,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         """
         if self.theme_dirs is not None:
             NavigationCache().install(env, self.theme_dirs)
+            facts = self.accessibility
+            if facts is not None:  # the footer (templates/partials/copyright.html)
+                env.globals.update(
+                    br_statement_url=Urls(config.use_directory_urls).url(STATEMENT_PAGE),
+                    br_footer=lambda href: Markup(footer_html(facts, href)))
         return env
 
     @event_priority(100)  # before other plugins
@@ -410,6 +439,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         Priority: 0 (default)
         """
         self.mode.page_built(page.file.dest_uri)
+        output = add_skip_link(output)
         if self.site is not None:  # a search field on every page
             output = search.add_header_search(output, search.root_prefix(page.url)
                                               + self.search_url)
@@ -418,6 +448,16 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             head.append('<link rel="alternate" type="application/atom+xml" '
                         f'title="Senaste besluten" href="{escape(self.site.feed_url)}">')
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        """The theme's own HTML pages (Material's 404 page) get the skip link too.
+
+        Priority: 0 (default)
+        """
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return output_content
+        return add_skip_link(output_content)
 
     # -- the site ----------------------------------------------------------------------
 
