@@ -42,7 +42,7 @@ from ..core.model import Case, Problem
 from ..core.pages import PageSpec, Urls
 from ..core.publication import ClockError, resolve_today
 from ..core.sanitize import THEME_ID_PREFIX, inaccessible_body_problems, sanitize_html
-from ..core.site import CasePageMemo, RegisterSite
+from ..core.site import ATOM_FEED, CasePageMemo, RegisterSite
 from ..core.statement import (
     STATEMENT_PAGE,
     STATEMENT_TITLE,
@@ -445,8 +445,12 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                                               + self.search_url)
         head = list(self.mode.head)  # a preview is never for search engines
         if self.site is not None and self.site.feed_url:  # feed readers find the feed
+            # Relative: Material fetches sitemap.xml beside every rel=alternate link's
+            # address, so an absolute one sent each page view (the preview's too) to the
+            # production host.
+            feed = search.root_prefix(page.url) + ATOM_FEED
             head.append('<link rel="alternate" type="application/atom+xml" '
-                        f'title="Senaste besluten" href="{escape(self.site.feed_url)}">')
+                        f'title="Senaste besluten" href="{escape(feed)}">')
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     def on_post_template(self, output_content: str, *, template_name: str,

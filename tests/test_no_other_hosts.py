@@ -1,0 +1,71 @@
+"""No page makes the reader's browser contact another host (real headless Chromium).
+
+A public authority's site must not send its visitors' addresses elsewhere; Material
+fetched ``sitemap.xml`` beside every ``rel=alternate`` link's address, so the feed link,
+when it was absolute, sent every page view to the production host, the staff preview's
+too.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from helpers import REPO, Site, case_text
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAGES = ["", "register/", "register/ar/2024/", "beslut/run-138-2024/", "beslut/run-1-2023/",
+         "sok/?q=projekt", "tillganglighet/", "saknas/"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # The repository's own register: its theme settings (no web fonts) and its site_url,
+    # the production host a page must not contact.
+    root = tmp_path_factory.mktemp("hosts") / "project"
+    root.mkdir()
+    for name in ("cases", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    site = Site(root)
+    site.write_case("utan.md", case_text(diary_number="RUN/1/2023", date="2023-05-02",
+                                         funding=None))
+    result = site.build(env={"BESLUTSREGISTER_TODAY": "2024-06-01"})
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_Quiet, directory=str(site.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def test_no_page_type_contacts_another_host(served: str) -> None:
+    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install chromium"
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            for path in PAGES:
+                page.goto(served + path)
+                page.wait_for_load_state("networkidle")
+        finally:
+            browser.close()
+    assert len(requests) > len(PAGES)  # pages, their styles and scripts were loaded
+    assert [url for url in requests if not url.startswith(served)] == []
