@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -202,3 +203,14 @@ def write_mixed_register(site: Site) -> None:
     site.write_case("embargo.md", case_text(
         diary_number="RUN/9/2024", title=EMBARGO_TITLE, publish_after="2099-01-01",
         body="## Beslut\n\nFjärrvärmeverkets ångturbiner byggs.\n"))
+
+
+def repository_register(root: Path) -> Site:
+    """A copy of the repository's own register (mkdocs.yml, docs/, cases/) in ``root``:
+    its real configuration (theme settings, site_url, options), as it is published."""
+    root.mkdir(parents=True)
+    for name in ("cases", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return Site(root)
+

@@ -6,24 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import MKDOCS_YML as BASE_YML
 from helpers import case_text, make_site
 
-MKDOCS_YML = """\
-site_name: Testregister
-site_url: https://register.example.se/
-theme:
-  name: material
-  language: sv
+#: A register whose mkdocs.yml names the Markdown extensions the check must render with.
+MKDOCS_YML = BASE_YML.format(today="2024-06-01") + """\
 markdown_extensions:
   - toc:
       permalink: true
   - tables
   - attr_list
   - admonition
-plugins:
-  - beslutsregister
-nav:
-  - Start: index.md
 """
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from helpers import REPO, Site, case_text
+from helpers import case_text, repository_register
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -35,12 +34,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # The repository's own register: its theme settings (no web fonts) and its site_url,
     # the production host a page must not contact.
-    root = tmp_path_factory.mktemp("hosts") / "project"
-    root.mkdir()
-    for name in ("cases", "docs"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    site = Site(root)
+    site = repository_register(tmp_path_factory.mktemp("hosts") / "project")
     site.write_case("utan.md", case_text(diary_number="RUN/1/2023", date="2023-05-02",
                                          funding=None))
     result = site.build(env={"BESLUTSREGISTER_TODAY": "2024-06-01"})

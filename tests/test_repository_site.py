@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import REPO, Site
+from helpers import Site, repository_register
 
 
 @pytest.fixture(scope="module")
 def repository_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("repository") / "project"
-    root.mkdir()
-    for name in ("cases", "docs"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    site = Site(root)
+    site = repository_register(tmp_path_factory.mktemp("repository") / "project")
     result = site.build(env={"BESLUTSREGISTER_TODAY": "2024-06-01"})
     assert result.returncode == 0, result.stderr
     return site

@@ -243,16 +243,13 @@ class _Child:
         """Start the output guard's scan of the site being built into ``folder``."""
         self.site = SiteScan(folder, people)
 
-    def scan(self, outputs: list[str] | None) -> None:
-        """Scan these written files now (``None``: every file written so far)."""
+    def scan(self, outputs: list[str]) -> None:
+        """Scan these written pages now."""
         if self.site is None or self.guard_error is not None:
             return
         try:
-            if outputs is None:
-                self.site.sweep()
-            else:
-                for output in outputs:
-                    self.site.scan(output)
+            for output in outputs:
+                self.site.scan(output)
         except Exception as exc:
             self.guard_error = _describe(exc)
 
