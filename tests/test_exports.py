@@ -127,11 +127,16 @@ def test_atom_of_the_seeds(seeds: dict[str, str]) -> None:
     entries = [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id"),
                 e.findtext(f"{ATOM}summary")) for e in feed.findall(f"{ATOM}entry")]
     assert entries == [
-        ("Projekt: Stärka samarbeten med regioner i EU utifrån S3",
+        ("RUN/138/2024: Projekt: Stärka samarbeten med regioner i EU utifrån S3",
          "https://register.example.se/beslut/run-138-2024/",
-         "RUN/138/2024, Samhällsutveckling, finansiering 920000 kr"),
-        ("Deltagande i projekt CO-RESPONS", "https://register.example.se/beslut/run-245-2021/",
-         "RUN/245/2021, Näringsliv och samhällsbyggnad, finansiering 2698740 kr"),
+         "RUN/138/2024, beslutat 23 februari 2024, Samhällsutveckling. Finansiering: "
+         "920 000 kr (Tillväxtverket – Stärk era samarbeten med andra regioner i EU utifrån "
+         "S3 460 000 kr, Egen finansiering 460 000 kr)."),
+        ("RUN/245/2021: Deltagande i projekt CO-RESPONS",
+         "https://register.example.se/beslut/run-245-2021/",
+         "RUN/245/2021, beslutat 15 mars 2021, Näringsliv och samhällsbyggnad. Finansiering: "
+         "2 698 740 kr (REACT-EU 1 798 740 kr, Tillväxtverkets 1:1-anslag (basfinansiering "
+         "RES) 900 000 kr)."),
     ]
 
 
@@ -180,7 +185,7 @@ def test_special_characters_survive_each_format(site: Site) -> None:
     assert json.loads(files[JSON_EXPORT])["cases"][0]["title"] == title
     assert csv_rows(files[CSV_EXPORT])[1][2] == title
     feed = ET.fromstring(files[ATOM_FEED].encode("utf-8"))
-    assert feed.findtext(f"{ATOM}entry/{ATOM}title") == title
+    assert feed.findtext(f"{ATOM}entry/{ATOM}title") == f"RUN/1/2024: {title}"
     assert "<Norr>" not in files[ATOM_FEED]
 
 
@@ -202,7 +207,7 @@ def test_unfunded_case(site: Site) -> None:
     assert (record["funding"], record["total_sek"]) == ([], 0)
     assert csv_rows(files[CSV_EXPORT])[1][8:10] == ["", "0"]
     summary = ET.fromstring(files[ATOM_FEED].encode()).findtext(f"{ATOM}entry/{ATOM}summary")
-    assert summary == "RUN/1/2024, Samhällsutveckling"
+    assert summary == "RUN/1/2024, beslutat 23 februari 2024, Samhällsutveckling."
 
 
 def test_empty_register(site: Site) -> None:

@@ -278,6 +278,8 @@ def test_status_banner(site: Site, fields: dict[str, object], banner: str) -> No
 def test_overview_pages_of_the_seeds(seeds: RegisterSite) -> None:
     assert [(p.src_uri, p.title, p.nav_group) for p in seeds.overview_pages()] == [
         ("register/index.md", "Alla beslut", "start"),
+        ("register/statistik.md", "Statistik", "top"),
+        ("register/oppna-data.md", "Öppna data", "top"),
         ("register/ar/2024.md", "Beslut 2024", "År"),
         ("register/ar/2021.md", "Beslut 2021", "År"),
         ("register/program/tillvaxtverket-s3.md",
@@ -342,9 +344,17 @@ def test_programme_page_counts_only_the_programme_s_money(site: Site) -> None:
 
 
 def test_data_files(seeds: RegisterSite) -> None:
-    assert sorted(seeds.data_files()) == sorted([JSON_EXPORT, CSV_EXPORT])  # no site_url
+    files = [JSON_EXPORT, CSV_EXPORT, "register/finansiering.csv",
+             "register/schema/beslut.schema.json", "register/schema/register.schema.json",
+             "register/ar/2024.csv", "register/ar/2024.json", "register/ar/2021.csv",
+             "register/ar/2021.json", "beslut/run-138-2024.json", "beslut/run-245-2021.json"]
+    assert list(seeds.data_files()) == files  # no site_url: no feeds, no catalogue
     with_url = RegisterSite(seeds.loaded, TODAY, site_url="https://r.example.se/")
-    assert sorted(with_url.data_files()) == sorted([JSON_EXPORT, CSV_EXPORT, ATOM_FEED])
+    feeds = [ATOM_FEED, *(f"register/program/{p}.xml" for p in (
+        "tillvaxtverket-s3", "react-eu", "tillvaxtverket-1-1", "egen-finansiering")),
+        "register/enhet/naringsliv-och-samhallsbyggnad.xml",
+        "register/enhet/samhallsutveckling.xml"]
+    assert list(with_url.data_files()) == [*files, *feeds, "register/katalog.rdf"]
     assert with_url.absolute("register/") == "https://r.example.se/register/"
 
 

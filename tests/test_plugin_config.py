@@ -43,6 +43,12 @@ def test_defaults() -> None:
             "assessment_method": "en egen granskning (självskattning)",
             "updated_on": None, "known_issues": None,
         },
+        "open_data": {
+            "publisher": None, "publisher_url": None, "publisher_type": "RegionalAuthority",
+            "organisation_number": None, "contact_email": None, "contact_phone": None,
+            "licence": "http://creativecommons.org/publicdomain/zero/1.0/",
+            "frequency": "IRREG", "spatial": None, "keywords": None,
+        },
     }
     assert DEFAULT_DIARY_PATTERN == "[A-Z]+/[0-9]+/[0-9]{4}"
 
@@ -56,7 +62,14 @@ def test_every_option_set() -> None:
                    "contact_email": "a@region.example.se", "contact_phone": "063-14 75 00",
                    "compliance": "inte", "assessed_on": "2024-03-15",
                    "assessment_method": "en extern granskning", "updated_on": "2024-05-20",
-                   "known_issues": ["Diagrammen saknar textalternativ."]}}
+                   "known_issues": ["Diagrammen saknar textalternativ."]},
+               "open_data": {
+                   "publisher": "Region Norr", "publisher_url": "https://www.regionnorr.se/",
+                   "publisher_type": "LocalAuthority", "organisation_number": "232100-0000",
+                   "contact_email": "data@region.example.se", "contact_phone": "063-14 75 00",
+                   "licence": "https://creativecommons.org/licenses/by/4.0/",
+                   "frequency": "WEEKLY", "spatial": "http://data.europa.eu/nuts/code/SE322",
+                   "keywords": ["bidrag", "EU-medel"]}}
     config, failed, warnings = validate(options)
     assert (failed, warnings) == ([], [])
     assert dict(config) == options
@@ -119,12 +132,30 @@ def test_unquoted_date_for_today_is_accepted() -> None:
                      [("diary_number_pattern", "'(RUN' is not a regular expression (missing ), "
                        "unterminated subpattern at position 0); expected e.g. "
                        "[A-Z]+/[0-9]+/[0-9]{4}")], id="pattern-unbalanced"),
+        pytest.param({"open_data": {"frequency": "sometimes"}},
+                     [("open_data", "Sub-option 'frequency': Expected one of: ('CONT', ")],
+                     id="open-data-frequency"),
+        pytest.param({"open_data": {"licence": "CC0"}},
+                     [("open_data", "Sub-option 'licence': 'CC0' is not a web address; expected "
+                       "e.g. 'http://creativecommons.org/publicdomain/zero/1.0/'")],
+                     id="open-data-licence"),
+        pytest.param({"open_data": {"organisation_number": "2321000"}},
+                     [("open_data", "Sub-option 'organisation_number': '2321000' is not an "
+                       "organisationsnummer; expected ten digits, e.g. '232100-0000'")],
+                     id="open-data-organisation-number"),
+        pytest.param({"open_data": {"contact_email": "data at region"}},
+                     [("open_data", "Sub-option 'contact_email': 'data at region' is not an "
+                       "e-mail address; expected e.g. 'registrator@example.se'")],
+                     id="open-data-email"),
     ],
 )
 def test_wrong_values_are_rejected(
     options: dict[str, object], failed: list[tuple[str, str]]
 ) -> None:
-    assert validate(options)[1] == failed
+    found = validate(options)[1]
+    # a Choice lists every choice: compare the start of such messages
+    assert [(name, text[:len(want)]) for (name, text), (_, want) in zip(found, failed,
+                                                                        strict=True)] == failed
 
 
 def test_unknown_option_is_a_warning() -> None:

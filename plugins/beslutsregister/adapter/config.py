@@ -15,6 +15,8 @@ from datetime import date, datetime
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
+from ..core.dcat import FREQUENCIES, PUBLISHER_TYPES
+from ..core.opendata import CC0
 from ..core.publication import ClockError, parse_day
 from ..core.statement import COMPLIANCE_LEVELS
 from ..core.validation import DEFAULT_DIARY_DESCRIPTION, DEFAULT_DIARY_PATTERN
@@ -161,6 +163,64 @@ class AccessibilityConfig(Config):
         return failed, warnings
 
 
+class _WebAddress(_Text):
+    """An absolute http(s) address (a licence, a publisher's site, a place's URI)."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+|https?://[^\s/]+/[^\s]*", text):
+            raise ValidationError(f"'{text}' is not a web address; "
+                                  f"expected e.g. '{self.example}'")
+        return text
+
+
+class _OrganisationNumber(_Text):
+    """A Swedish organisationsnummer: ten digits, usually written NNNNNN-NNNN."""
+
+    def run_validation(self, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = super().run_validation(value)
+        if not re.fullmatch(r"[0-9]{6}-?[0-9]{4}", text):
+            raise ValidationError(f"'{text}' is not an organisationsnummer; "
+                                  f"expected ten digits, e.g. '{self.example}'")
+        return text
+
+
+class OpenDataConfig(Config):
+    """Facts of the open data: the DCAT-AP-SE catalogue and the "Öppna data" page."""
+
+    publisher = opt.Optional(_Text(example="Region Jämtland Härjedalen"))
+    """Who publishes the data; defaults to the accessibility statement's authority,
+    else ``site_name``."""
+
+    publisher_url = opt.Optional(_WebAddress(example="https://www.regionjh.se/"))
+
+    publisher_type = opt.Choice(tuple(PUBLISHER_TYPES), default="RegionalAuthority")
+    """The publisher's kind (EU vocabulary): ``RegionalAuthority`` for a region,
+    ``LocalAuthority`` for a municipality."""
+
+    organisation_number = opt.Optional(_OrganisationNumber(example="232100-0000"))
+    """The authority's organisationsnummer: dataportal.se joins its datasets by it."""
+
+    contact_email = opt.Optional(_Email(example="registrator@example.se"))
+    """Where to ask about the data; defaults to the accessibility contact."""
+
+    contact_phone = opt.Optional(_Phone(example="063-14 75 00"))
+
+    licence = _WebAddress(default=CC0, example=CC0)
+    """The data's licence, as its address; CC0 (no rights reserved) by default."""
+
+    frequency = opt.Choice(tuple(FREQUENCIES), default="IRREG")
+    """How often the data is updated, as an EU frequency code (DAILY, WEEKLY, IRREG...)."""
+
+    spatial = opt.Optional(_WebAddress(example="http://data.europa.eu/nuts/code/SE322"))
+    """The area the decisions concern, as a URI (a NUTS region, say)."""
+
+    keywords = opt.Optional(opt.ListOfItems(_Text(example="regional utveckling")))
+    """Keywords of the datasets; defaults to the register's own."""
+
+
 class RegisterConfig(Config):
     """Options of the ``beslutsregister`` plugin."""
 
@@ -181,6 +241,9 @@ class RegisterConfig(Config):
 
     feed_size = _Count(default=50)
     """How many of the latest decisions the Atom feed carries."""
+
+    open_data = opt.SubConfig(OpenDataConfig)
+    """The open data's publisher, contact, licence and update frequency (DCAT-AP-SE)."""
 
     accessibility = opt.SubConfig(AccessibilityConfig)
     """The accessibility statement's facts (DOS-lagen), also shown in every page's footer."""

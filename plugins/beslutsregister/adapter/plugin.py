@@ -39,7 +39,8 @@ from mkdocs.structure.toc import AnchorLink
 from ..core.folders import folder_problems
 from ..core.loading import CaseFilesLoader, display_path, load_register
 from ..core.model import Case, Problem
-from ..core.pages import PageSpec, Urls
+from ..core.opendata import DEFAULT_KEYWORDS, OpenDataFacts
+from ..core.pages import TOP_LEVEL, Link, PageSpec, Urls
 from ..core.publication import ClockError, resolve_today
 from ..core.sanitize import THEME_ID_PREFIX, inaccessible_body_problems, sanitize_html
 from ..core.site import ATOM_FEED, CasePageMemo, RegisterSite
@@ -105,6 +106,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.search_url = ""
         self.theme_dirs: list[str] | None = None  # Material's own, behind the nav override
         self.accessibility: AccessibilityFacts | None = None
+        self.open_data: OpenDataFacts | None = None
+        self.alternates: dict[str, tuple[Link, ...]] = {}  # head links by src_uri
+        self.lastmod: dict[str, str] = {}  # the sitemap's lastmod by src_uri
 
     @property
     def worker(self) -> BuildWorker | None:
@@ -165,6 +169,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             raise PluginError(f"beslutsregister: {exc}") from None
         self.accessibility = AccessibilityFacts.from_options(
             dict(self.config.accessibility), config.site_name)
+        self.open_data = self._open_data_facts(config)
         overdue = assessment_overdue(self.accessibility, self.today)
         if overdue:  # DOS-lagen: the statement is reviewed at least once a year
             log.warning(f"beslutsregister: {overdue}")
@@ -186,6 +191,24 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                      "'search' plugin in mkdocs.yml also publishes all text of all pages "
                      "as one download, and can go")
         return config
+
+    def _open_data_facts(self, config: MkDocsConfig) -> OpenDataFacts:
+        """The ``open_data`` options, with the statement's authority and contact as
+        defaults (one authority, one contact, unless told otherwise)."""
+        options = self.config.open_data
+        assert self.accessibility is not None
+        return OpenDataFacts(
+            publisher=options.publisher or self.accessibility.authority,
+            publisher_url=options.publisher_url,
+            contact_email=options.contact_email or self.accessibility.contact_email,
+            contact_phone=options.contact_phone or self.accessibility.contact_phone,
+            licence=options.licence,
+            frequency=options.frequency,
+            spatial=options.spatial,
+            keywords=tuple(options.keywords or DEFAULT_KEYWORDS),
+            publisher_type=options.publisher_type,
+            organisation_number=options.organisation_number,
+        )
 
     @staticmethod
     def _prune_navigation(config: MkDocsConfig) -> None:
@@ -267,13 +290,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         loaded = load_register(self.cases_dir, self.root, rules, load_case_files)
         if loaded.problems:
             raise PluginError(format_problems(loaded.problems, self.config.cases_dir + "/"))
+        assert self.open_data is not None  # on_config ran
         self.site = RegisterSite(
             loaded, self.today, preview=self.mode.preview,
             use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
-            feed_size=self.config.feed_size, memo=self.memo,
+            feed_size=self.config.feed_size, memo=self.memo, open_data_facts=self.open_data,
+            site_name=config.site_name,
         )
+        assert self.site.open_data_facts is not None
         pages = self.site.overview_pages() + self.site.case_pages()
         self.specs = {spec.src_uri: spec for spec in pages}
+        self.lastmod = {spec.src_uri: spec.updated.isoformat() if spec.updated else ""
+                        for spec in pages}
+        self.alternates = {spec.src_uri: spec.alternates for spec in pages if spec.alternates}
         docs = Path(config.docs_dir).resolve()
         sources = {f.dest_uri: display_path(docs / f.src_uri, self.root)
                    for f in files.documentation_pages()}
@@ -319,7 +348,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
         Priority: 0 (default)
         """
-        groups: dict[str, list[Any]] = {}
+        groups: dict[str, Any] = {}  # a section's title and pages, or a top-level page
         start: Page | None = None
         for spec in self.specs.values():
             if spec.nav_group is None:
@@ -330,10 +359,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             nav.pages.append(page)
             if spec.nav_group == "start":
                 start = page
+            elif spec.nav_group == TOP_LEVEL:
+                groups[spec.src_uri] = page
             else:
                 groups.setdefault(spec.nav_group, []).append(page)
         children: list[Any] = [start] if start else []
-        children += [Section(title, pages) for title, pages in groups.items()]
+        children += [Section(title, pages) if isinstance(pages, list) else pages
+                     for title, pages in groups.items()]
         section = Section(NAV_TITLE, children)
         for child in children:
             child.parent = section
@@ -359,6 +391,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         Priority: 0 (default)
         """
         spec = self.specs.get(page.file.src_uri)
+        # The sitemap's lastmod: the newest decision a page shows, never the build date
+        # (two builds of the same cases give the same sitemap); none for other pages.
+        if self.site is not None and self.site.register.cases:
+            page.update_date = self.lastmod.get(page.file.src_uri, "")
         if spec is not None:
             page.meta["title"] = escape(spec.title)
             self.mode.markdown_read(page)
@@ -451,6 +487,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             feed = search.root_prefix(page.url) + ATOM_FEED
             head.append('<link rel="alternate" type="application/atom+xml" '
                         f'title="Senaste besluten" href="{escape(feed)}">')
+        for link in self.alternates.get(page.file.src_uri, ()):
+            href = search.root_prefix(page.url) + link.path
+            head.append(f'<link rel="alternate" type="{escape(link.media_type)}" '
+                        f'title="{escape(link.label)}" href="{escape(href)}">')
         return output.replace("<head>", "<head>\n" + "\n".join(head), 1) if head else output
 
     def on_post_template(self, output_content: str, *, template_name: str,

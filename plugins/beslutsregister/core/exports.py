@@ -1,8 +1,10 @@
-"""Open data for journalists: CSV, JSON and an Atom feed of the published register.
+"""Open data for journalists: the register as CSV and JSON, whole, per year and per decision.
 
 Exports are built from the same gated :class:`~beslutsregister.grouping.Register` as the
 pages, carry no case bodies (so masked text cannot leak through them) and publish a
-protected officer as the unit only, exactly like the case pages.
+protected officer as the unit only, exactly like the case pages. Their shape is
+:mod:`~beslutsregister.core.schema`'s. Every writer is deterministic: the same cases give
+the same bytes, so a download that did not change is not downloaded again.
 """
 
 from __future__ import annotations
@@ -10,18 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable, Sequence
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
-from .grouping import Register
-from .model import Case
+from .model import Case, Programme
 from .privacy import public_decision_maker, public_officer
+from .schema import CSV_FIELDS, FUNDING_CSV_FIELDS
 
-CSV_COLUMNS = (
-    "diarienummer", "beslutsdatum", "arendemening", "enhet", "handlaggare",
-    "beslutsfattare", "beslutsfattarens_roll", "projekt", "program", "belopp_sek", "url",
-)
+CSV_COLUMNS = tuple(f.name for f in CSV_FIELDS)
+FUNDING_COLUMNS = tuple(f.name for f in FUNDING_CSV_FIELDS)
+#: What a spreadsheet would run as a formula when a cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_record(case: Case, url: str) -> dict[str, Any]:
@@ -53,70 +54,67 @@ def case_record(case: Case, url: str) -> dict[str, Any]:
     }
 
 
-def to_json(register: Register, url_of: dict[str, str]) -> str:
-    """All published cases, newest first, with the programme list."""
-    data = {
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
+
+
+def case_json(record: dict[str, Any]) -> str:
+    """One decision's own document (``beslut/<id>.json``)."""
+    return _dumps(record)
+
+
+def to_json(records: Iterable[dict[str, Any]], programmes: dict[str, Programme]) -> str:
+    """Decisions (in the order given: newest first) with the programme list."""
+    return _dumps({
         "programmes": {
             pid: {"name": p.name, "funder": p.funder, "url": p.url}
-            for pid, p in register.programmes.items()
+            for pid, p in programmes.items()
         },
-        "cases": [case_record(c, url_of[c.slug]) for c in register.cases],
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"  # C encoder
+        "cases": list(records),
+    })
 
 
 def _cell(value: object) -> object:
     """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) gets a ``'``."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def to_csv(register: Register, url_of: dict[str, str]) -> str:
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """Semicolon-separated with a byte-order mark: what Swedish Excel opens correctly."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for case in register.cases:
+    writer.writerow(columns)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def to_csv(cases: Iterable[Case], url_of: dict[str, str]) -> str:
+    """One row per decision (``beslut.csv`` and the per-year files)."""
+    def row(case: Case) -> tuple[object, ...]:
         officer = public_officer(case)
-        writer.writerow([_cell(value) for value in (
+        return (
             case.diary_number, case.date.isoformat(), case.title, case.unit,
             officer.name if officer else "", *(part or "" for part in public_decision_maker(case)),
             case.project.name if case.project else "",
             "|".join(case.programme_ids), case.total_sek, url_of[case.slug],
-        )])
-    return out.getvalue()
-
-
-def to_atom(register: Register, url_of: dict[str, str], feed_url: str, title: str,
-            limit: int = 50) -> str:
-    """An Atom feed of the latest decisions (absolute URLs, as feed readers require)."""
-    cases = register.cases[:limit]
-    updated = _timestamp(cases[0].date if cases else date(1970, 1, 1))
-    entries = []
-    for case in cases:
-        summary = f"{case.diary_number}, {case.unit}"
-        if case.funding:
-            summary += f", finansiering {case.total_sek} kr"
-        entries.append(
-            "<entry>"
-            f"<title>{xml_escape(case.title)}</title>"
-            f'<link rel="alternate" type="text/html" href="{xml_escape(url_of[case.slug])}"/>'
-            f"<id>{xml_escape(url_of[case.slug])}</id>"
-            f"<updated>{_timestamp(case.date)}</updated>"
-            f"<summary>{xml_escape(summary)}</summary>"
-            "</entry>"
         )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="sv">'
-        f"<title>{xml_escape(title)}</title>"
-        f'<link rel="self" href="{xml_escape(feed_url)}"/>'
-        f"<id>{xml_escape(feed_url)}</id><updated>{updated}</updated>"
-        + "".join(entries) + "</feed>\n"
-    )
+    return _csv(CSV_COLUMNS, (row(case) for case in cases))
 
 
-def _timestamp(day: date) -> str:
-    return datetime.combine(day, time(), UTC).isoformat().replace("+00:00", "Z")
+def funding_csv(cases: Iterable[Case], programmes: dict[str, Programme]) -> str:
+    """One row per decision and funding line: a pivot table of ``belopp_sek`` by
+    ``program`` and ``ar`` gives exactly the register's totals."""
+    rows = []
+    for case in cases:
+        for line in case.funding:
+            programme = programmes.get(line.programme)
+            rows.append((
+                case.diary_number, case.date.isoformat(), case.year, case.unit,
+                line.programme, programme.name if programme else line.programme,
+                (programme.funder if programme else None) or "", line.amount_sek,
+                line.note or "",
+            ))
+    return _csv(FUNDING_COLUMNS, rows)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from html import escape
+from typing import Protocol
 
 from .addresses import unit_slug
 from .fingerprint import fingerprint
@@ -25,6 +26,36 @@ from .swedish import count_decisions, format_date, format_sek
 
 REGISTER_DIR = "register"
 CASES_DIR = "beslut"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A data file or feed a page offers: media type, Swedish label, the file's site path."""
+
+    media_type: str
+    label: str
+    path: str
+
+
+class DataLinks(Protocol):
+    """The open-data files pages link to (:class:`~beslutsregister.core.opendata.OpenData`)."""
+
+    def case_links(self, case: Case) -> tuple[Link, ...]: ...
+    def year_links(self, year: int) -> tuple[Link, ...]: ...
+    def programme_feed_link(self, programme_id: str) -> Link | None: ...
+    def unit_feed_link(self, unit: str) -> Link | None: ...
+    def register_links(self) -> tuple[Link, ...]: ...
+
+
+#: The navigation group of overview pages that stand beside the start page, not in a
+#: section of their own.
+TOP_LEVEL = "top"
+#: Pages the register start page points to besides its tables: (src_uri, label).
+SEE_ALSO = (("register/statistik.md", "Statistik: finansiering och beslut i diagram"),
+            ("register/oppna-data.md", "Öppna data: ladda ned, följ och återanvänd"))
+
+FEED_HELP = ("Ett flöde (Atom) hämtas av en flödesläsare, som då visar nya beslut utan att "
+             "du behöver besöka registret. Kopiera länken till din flödesläsare.")
 
 
 @dataclass(frozen=True)
@@ -41,6 +72,8 @@ class PageSpec:
     blocks: tuple[str, ...] = ()
     head: str = ""  # HTML before the rendered Markdown
     case: Case | None = None  # the decision of a case page
+    updated: date | None = None  # the sitemap's lastmod: the newest decision it shows
+    alternates: tuple[Link, ...] = ()  # <link rel="alternate"> in the page's head
 
     @cached_property
     def digest(self) -> str:
@@ -93,10 +126,11 @@ class _Document:
         self.blocks.append(html)
 
     def spec(self, src_uri: str, title: str, nav_group: str | None = None,
-             case: Case | None = None) -> PageSpec:
+             case: Case | None = None, updated: date | None = None,
+             alternates: tuple[Link, ...] = ()) -> PageSpec:
         head = "\n\n".join(self.head) + ("\n\n" if self.head and self.parts else "")
         return PageSpec(src_uri, title, "\n\n".join(self.parts) + "\n", nav_group,
-                        tuple(self.blocks), head, case)
+                        tuple(self.blocks), head, case, updated, alternates)
 
 
 class Urls:
@@ -167,6 +201,11 @@ class Urls:
         return parts
 
 
+def _newest(cases: Sequence[Case]) -> date | None:
+    """The newest decision date of cases in case order (newest first)."""
+    return cases[0].date if cases else None
+
+
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
@@ -204,12 +243,12 @@ class PageBuilder:
         urls: Urls,
         today: date,
         row_cache: dict[tuple[str, str | None, str], tuple[Case, str]] | None = None,
-        downloads: Sequence[tuple[str, str]] = (),
+        data: DataLinks | None = None,
     ) -> None:
         self.register = register
         self.urls = urls
         self.today = today
-        self.downloads = downloads  # (label, path) of the open data files
+        self.data = data  # the open-data files pages link to (None: no links)
         # Table rows of unchanged cases, reusable across builds with the same urls/today:
         # a case appears in four or more tables, and the preview rebuilds them all.
         self.row_cache = {} if row_cache is None else row_cache
@@ -240,7 +279,24 @@ class PageBuilder:
         if case.funding:
             doc.markdown("## Finansiering")
             doc.html(self._funding_table(case, src))
-        return doc.spec(src, case.title, case=case)
+        links = self.data.case_links(case) if self.data else ()
+        if links:
+            doc.html('<p class="br-data">Beslutet som öppna data: '
+                     + self._links(src, links) + "</p>")
+        return doc.spec(src, case.title, case=case, updated=case.date, alternates=links)
+
+    def _links(self, src: str, links: Iterable[Link]) -> str:
+        return ", ".join(f'<a href="{_e(self.urls.link(src, link.path))}" '
+                         f'type="{_e(link.media_type)}">{_e(link.label)}</a>' for link in links)
+
+    def _follow(self, doc: _Document, src: str, feed: Link | None) -> tuple[Link, ...]:
+        """A "Följ" link to the page's feed, with what a feed is; its head link."""
+        if feed is None:
+            return ()
+        label = "Följ " + feed.label[:1].lower() + feed.label[1:] + " (flöde)"
+        link = f'<a href="{_e(self.urls.link(src, feed.path))}" type="{_e(feed.media_type)}">'
+        doc.html(f'<p class="br-follow">{link}{_e(label)}</a>. {_e(FEED_HELP)}</p>')
+        return (feed,)
 
     def _facts_table(self, case: Case, src: str) -> str:
         rows = [
@@ -344,12 +400,16 @@ class PageBuilder:
         if latest:
             doc.markdown("## Senaste besluten")
             doc.html(self._case_table(src, latest, "Senaste besluten"))
-        if self.downloads:
+        doc.markdown("## Statistik och öppna data")
+        doc.html("<ul>" + "".join(f"<li>{_a(self.urls.link(src, path), label)}</li>"
+                                  for path, label in SEE_ALSO) + "</ul>")
+        links = self.data.register_links() if self.data else ()
+        if links:
             doc.markdown("## Ladda ned registret")
-            doc.html("<ul>" + "".join(
-                f"<li>{_a(self.urls.link(src, path), label)}</li>"
-                for label, path in self.downloads) + "</ul>")
-        return doc.spec(src, "Alla beslut", "start")
+            doc.html("<ul>" + "".join(f"<li>{self._links(src, [link])}</li>"
+                                      for link in links) + "</ul>")
+        # No alternates: every page's head links the latest decisions' feed already.
+        return doc.spec(src, "Alla beslut", "start", updated=_newest(register.cases))
 
     def year_page(self, year: int, cases: Sequence[Case]) -> PageSpec:
         src = self.urls.year(year)
@@ -357,8 +417,11 @@ class PageBuilder:
         doc = _Document()
         doc.html(f"<p>{_e(count_decisions(len(cases)))} fattade {year}, med finansiering om "
                  f"totalt {_e(format_sek(total))}.</p>")
+        links = self.data.year_links(year) if self.data else ()
+        if links:
+            doc.html(f"<p>Ladda ned besluten {year}: {self._links(src, links)}.</p>")
         doc.html(self._case_table(src, cases, f"Beslut {year}"))
-        return doc.spec(src, f"Beslut {year}", "År")
+        return doc.spec(src, f"Beslut {year}", "År", updated=_newest(cases), alternates=links)
 
     def programme_page(self, programme_id: str, group: ProgrammeGroup) -> PageSpec:
         src = self.urls.programme(programme_id)
@@ -375,20 +438,24 @@ class PageBuilder:
             doc.html(f"<p>{_e(programme.description)}</p>")
         doc.html('<table class="br-facts">\n<caption>Om programmet</caption>\n<tbody>\n'
                  + "\n".join(facts) + "\n</tbody>\n</table>")
+        feed = self._follow(doc, src, self.data.programme_feed_link(programme_id)
+                            if self.data else None)
         for year, cases in group.cases_by_year.items():
             amount = group.amount_by_year[year]
             doc.markdown(f"## {year}")
             doc.html(f"<p>{_e(count_decisions(len(cases)))}, "
                      f"{_e(format_sek(amount))} från programmet.</p>")
             doc.html(self._case_table(src, cases, f"Beslut {year}", programme_id))
-        return doc.spec(src, programme.name, "Program")
+        return doc.spec(src, programme.name, "Program", updated=_newest(group.cases),
+                        alternates=feed)
 
     def unit_page(self, unit: str, cases: Sequence[Case]) -> PageSpec:
         src = self.urls.unit(unit)
         doc = _Document()
         doc.html(f"<p>{_e(count_decisions(len(cases)))} från enheten {_e(unit)}.</p>")
+        feed = self._follow(doc, src, self.data.unit_feed_link(unit) if self.data else None)
         doc.html(self._case_table(src, cases, f"Beslut från {unit}"))
-        return doc.spec(src, unit, "Enheter")
+        return doc.spec(src, unit, "Enheter", updated=_newest(cases), alternates=feed)
 
     # -- tables --------------------------------------------------------------------------
 

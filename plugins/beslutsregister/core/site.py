@@ -7,20 +7,21 @@ output into MkDocs files, and the command line or another generator could do the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from typing import Any
 
-from . import exports
 from .grouping import Register
 from .loading import LoadResult
 from .model import Case
-from .pages import REGISTER_DIR, PageBuilder, PageSpec, Urls
+from .opendata import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, OpenData, OpenDataFacts
+from .opendata_page import open_data_page
+from .pages import TOP_LEVEL, PageBuilder, PageSpec, Urls
 from .publication import visible_cases
+from .statistics import statistics_page
 
-JSON_EXPORT = f"{REGISTER_DIR}/beslut.json"
-CSV_EXPORT = f"{REGISTER_DIR}/beslut.csv"
-ATOM_FEED = f"{REGISTER_DIR}/senaste.xml"
+__all__ = ["ATOM_FEED", "CSV_EXPORT", "JSON_EXPORT", "CasePageMemo", "RegisterSite"]
 
 
 @dataclass
@@ -37,6 +38,7 @@ class CasePageMemo:
     pages: dict[str, tuple[Case, PageSpec]] = field(default_factory=dict)
     rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
     data_files: tuple[tuple[Case, ...], dict[str, str]] = ((), {})
+    records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
 
     def lookup(self, key: tuple[object, ...]) -> dict[str, tuple[Case, PageSpec]]:
         if key != self.key:
@@ -47,6 +49,7 @@ class CasePageMemo:
     def clear(self) -> None:
         """Forget every page, row and export (in place: the plugin holds this object too)."""
         self.key, self.pages, self.rows, self.data_files = (), {}, {}, ((), {})
+        self.records = {}
 
 
 @dataclass
@@ -63,6 +66,8 @@ class RegisterSite:
     use_directory_urls: bool = True
     site_url: str = ""
     feed_size: int = 50
+    open_data_facts: OpenDataFacts = field(default_factory=lambda: OpenDataFacts("Registret"))
+    site_name: str = "Beslutsregister"
     memo: CasePageMemo = field(default_factory=CasePageMemo)
     urls: Urls = field(init=False)
 
@@ -77,15 +82,20 @@ class RegisterSite:
     @cached_property
     def builder(self) -> PageBuilder:
         self.memo.lookup(self._memo_key())
-        downloads = [("Alla publicerade beslut som CSV (för kalkylprogram)", CSV_EXPORT),
-                     ("Alla publicerade beslut som JSON", JSON_EXPORT)]
-        if self.site_url:
-            downloads.append(("Flöde med de senaste besluten (Atom)", ATOM_FEED))
-        return PageBuilder(self.register, self.urls, self.today, self.memo.rows, downloads)
+        return PageBuilder(self.register, self.urls, self.today, self.memo.rows,
+                           self.open_data)
+
+    @cached_property
+    def open_data(self) -> OpenData:
+        """The open-data files: of public cases only, even in a preview."""
+        self.memo.lookup(self._memo_key())
+        return OpenData(self.public, self.urls, self.open_data_facts, self.site_url,
+                        self.site_name, self.feed_size, self.memo.records)
 
     def _memo_key(self) -> tuple[object, ...]:
         return (self.today, tuple(self.loaded.programmes.items()), self.use_directory_urls,
-                self.preview, self.site_url, self.feed_size)
+                self.preview, self.site_url, self.feed_size, self.open_data_facts,
+                self.site_name)
 
     def case_pages(self) -> list[PageSpec]:
         pages = self.memo.lookup(self._memo_key())
@@ -99,7 +109,10 @@ class RegisterSite:
         return [spec for _, spec in current.values()]
 
     def overview_pages(self) -> list[PageSpec]:
-        return self.builder.overview_pages()
+        """Start, statistics, open data, then year, programme and unit pages."""
+        pages = self.builder.overview_pages()
+        statistics = replace(statistics_page(self.register, self.urls), nav_group=TOP_LEVEL)
+        return [pages[0], statistics, open_data_page(self.open_data), *pages[1:]]
 
     @cached_property
     def public(self) -> Register:
@@ -116,14 +129,7 @@ class RegisterSite:
         self.memo.lookup(self._memo_key())
         if self.memo.data_files[0] == public.cases and self.memo.data_files[1]:
             return self.memo.data_files[1]  # same case objects (tuple == checks identity first)
-        url_of = {c.slug: self.absolute(self.urls.url(self.urls.case(c))) for c in public.cases}
-        files = {
-            JSON_EXPORT: exports.to_json(public, url_of),
-            CSV_EXPORT: exports.to_csv(public, url_of),
-        }
-        if self.site_url:
-            files[ATOM_FEED] = exports.to_atom(public, url_of, self.absolute(ATOM_FEED),
-                                               "Senaste besluten", self.feed_size)
+        files = self.open_data.files()
         self.memo.data_files = (public.cases, files)
         return files
 
@@ -136,6 +142,7 @@ class RegisterSite:
         """
         self.memo.clear()
         self.__dict__.pop("builder", None)  # the cached PageBuilder holds the row cache
+        self.__dict__.pop("open_data", None)  # and OpenData the records
 
     @property
     def feed_url(self) -> str | None:

@@ -1,0 +1,279 @@
+"""What the register publishes as open data, where, and which page links to what.
+
+One place knows every data file's address: the exports (whole register, per year, per
+decision, funding lines), the JSON Schemas, the feeds (latest, per programme, per unit)
+and the DCAT-AP-SE catalogue. Pages ask it for their downloads and feeds; the
+"Öppna data" page and the catalogue list the same files, so nothing is published that
+is not described, and nothing described is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from . import dcat, exports, feeds
+from .addresses import unit_slug
+from .grouping import Register
+from .model import Case
+from .pages import CASES_DIR, REGISTER_DIR, Link, Urls
+from .schema import DECISION_SCHEMA, REGISTER_SCHEMA, decision_schema, register_schema, schema_text
+
+JSON_EXPORT = f"{REGISTER_DIR}/beslut.json"
+CSV_EXPORT = f"{REGISTER_DIR}/beslut.csv"
+FUNDING_CSV = f"{REGISTER_DIR}/finansiering.csv"
+ATOM_FEED = f"{REGISTER_DIR}/senaste.xml"
+CATALOGUE = f"{REGISTER_DIR}/katalog.rdf"
+OPEN_DATA_PAGE = f"{REGISTER_DIR}/oppna-data.md"
+OPEN_DATA_TITLE = "Öppna data"
+
+CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
+#: Names of licences a register is likely to choose, for the "Öppna data" page.
+LICENCE_NAMES = {
+    CC0: "CC0 1.0 Universell (ingen upphovsrätt förbehålls)",
+    "https://creativecommons.org/publicdomain/zero/1.0/":
+        "CC0 1.0 Universell (ingen upphovsrätt förbehålls)",
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0 (erkännande)",
+    "http://creativecommons.org/licenses/by/4.0/": "CC BY 4.0 (erkännande)",
+}
+DEFAULT_KEYWORDS = ("delegationsbeslut", "beslut", "offentlig förvaltning", "finansiering",
+                    "regional utveckling")
+
+CSV_TYPE = "text/csv"
+JSON_TYPE = "application/json"
+ATOM_TYPE = "application/atom+xml"
+RDF_TYPE = "application/rdf+xml"
+
+
+@dataclass(frozen=True)
+class OpenDataFacts:
+    """The plugin's ``open_data`` options, defaults filled in."""
+
+    publisher: str
+    publisher_url: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    licence: str = CC0
+    frequency: str = "IRREG"
+    spatial: str | None = None
+    keywords: tuple[str, ...] = DEFAULT_KEYWORDS
+    publisher_type: str = "RegionalAuthority"  # EU publisher type (dcat.PUBLISHER_TYPES)
+    organisation_number: str | None = None  # lets dataportal.se join the publisher's data
+
+    @property
+    def licence_name(self) -> str:
+        return LICENCE_NAMES.get(self.licence, self.licence)
+
+
+@dataclass
+class OpenData:
+    """The open-data files of a (public) register and the links to them.
+
+    ``site_url`` is the site's absolute address, or empty: feeds and the catalogue need
+    absolute addresses and exist only with one.
+    """
+
+    register: Register
+    urls: Urls
+    facts: OpenDataFacts
+    site_url: str = ""
+    site_name: str = "Beslutsregister"
+    feed_size: int = 50
+    records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
+
+    # -- addresses ----------------------------------------------------------------------
+
+    @staticmethod
+    def case_json(case: Case) -> str:
+        return f"{CASES_DIR}/{case.slug}.json"
+
+    @staticmethod
+    def year_file(year: int, extension: str) -> str:
+        return f"{REGISTER_DIR}/ar/{year}.{extension}"
+
+    @staticmethod
+    def programme_feed(programme_id: str) -> str:
+        return f"{REGISTER_DIR}/program/{programme_id}.xml"
+
+    @staticmethod
+    def unit_feed(unit: str) -> str:
+        return f"{REGISTER_DIR}/enhet/{unit_slug(unit)}.xml"
+
+    @property
+    def has_feeds(self) -> bool:
+        return bool(self.site_url)
+
+    def absolute(self, path: str) -> str:
+        return (self.site_url.rstrip("/") + "/" + path) if self.site_url else path
+
+    def page_url(self, src_uri: str) -> str:
+        return self.absolute(self.urls.url(src_uri))
+
+    # -- what pages link to --------------------------------------------------------------
+
+    def case_links(self, case: Case) -> tuple[Link, ...]:
+        """A public case's own document (a preview's draft has none)."""
+        if self.register.get(case.slug) is not case:
+            return ()
+        return (Link(JSON_TYPE, "Beslutet som JSON", self.case_json(case)),)
+
+    def year_links(self, year: int) -> tuple[Link, ...]:
+        if year not in self.register.by_year:  # a preview's year of drafts only
+            return ()
+        return (Link(CSV_TYPE, f"Besluten {year} som CSV (för kalkylprogram)",
+                     self.year_file(year, "csv")),
+                Link(JSON_TYPE, f"Besluten {year} som JSON", self.year_file(year, "json")))
+
+    def feed_link(self, feed: feeds.Feed) -> Link:
+        return Link(ATOM_TYPE, feed.title, feed.path)
+
+    def programme_feed_link(self, programme_id: str) -> Link | None:
+        feed = self.programme_feeds.get(programme_id) if self.has_feeds else None
+        return None if feed is None else self.feed_link(feed)
+
+    def unit_feed_link(self, unit: str) -> Link | None:
+        feed = self.unit_feeds.get(unit) if self.has_feeds else None
+        return None if feed is None else self.feed_link(feed)
+
+    def register_links(self) -> tuple[Link, ...]:
+        links = [Link(CSV_TYPE, "Alla publicerade beslut som CSV (för kalkylprogram)",
+                      CSV_EXPORT),
+                 Link(CSV_TYPE, "Alla finansieringsrader som CSV (för pivottabeller)",
+                      FUNDING_CSV),
+                 Link(JSON_TYPE, "Alla publicerade beslut som JSON", JSON_EXPORT)]
+        if self.has_feeds:
+            links.append(self.feed_link(self.latest_feed))
+        return tuple(links)
+
+    # -- feeds -----------------------------------------------------------------------------
+
+    @cached_property
+    def latest_feed(self) -> feeds.Feed:
+        return feeds.Feed(ATOM_FEED, "Senaste besluten", self.urls.start(),
+                          self.register.cases[:self.feed_size])
+
+    @cached_property
+    def programme_feeds(self) -> dict[str, feeds.Feed]:
+        return {pid: feeds.Feed(self.programme_feed(pid), f"Beslut om {group.programme.name}",
+                                self.urls.programme(pid), group.cases[:self.feed_size], pid)
+                for pid, group in self.register.by_programme.items()}
+
+    @cached_property
+    def unit_feeds(self) -> dict[str, feeds.Feed]:
+        return {unit: feeds.Feed(self.unit_feed(unit), f"Beslut från {unit}",
+                                 self.urls.unit(unit), cases[:self.feed_size])
+                for unit, cases in self.register.by_unit.items()}
+
+    def all_feeds(self) -> list[feeds.Feed]:
+        if not self.has_feeds:
+            return []
+        return [self.latest_feed, *self.programme_feeds.values(), *self.unit_feeds.values()]
+
+    # -- files -----------------------------------------------------------------------------
+
+    def case_url(self, case: Case) -> str:
+        return self.page_url(self.urls.case(case))
+
+    def record(self, case: Case) -> tuple[dict[str, Any], str]:
+        """A case's record and its JSON document, reused while the case object is the same
+        (a preview rebuilds after every save)."""
+        known = self.records.get(case.slug)
+        if known is None or known[0] is not case:
+            record = exports.case_record(case, self.case_url(case))
+            known = self.records[case.slug] = (case, record, exports.case_json(record))
+        return known[1], known[2]
+
+    def files(self) -> dict[str, str]:
+        """Every open-data file by its path in the site, in a deterministic order."""
+        register = self.register
+        url_of = {case.slug: self.case_url(case) for case in register.cases}
+        records = {case.slug: self.record(case) for case in register.cases}
+        base = self.site_url.rstrip("/") + "/" if self.site_url else ""
+        files = {
+            JSON_EXPORT: exports.to_json((records[c.slug][0] for c in register.cases),
+                                         register.programmes),
+            CSV_EXPORT: exports.to_csv(register.cases, url_of),
+            FUNDING_CSV: exports.funding_csv(register.cases, register.programmes),
+            DECISION_SCHEMA: schema_text(decision_schema(base)),
+            REGISTER_SCHEMA: schema_text(register_schema(base)),
+        }
+        for year, cases in register.by_year.items():
+            files[self.year_file(year, "csv")] = exports.to_csv(cases, url_of)
+            files[self.year_file(year, "json")] = exports.to_json(
+                (records[c.slug][0] for c in cases), register.programmes)
+        for case in register.cases:
+            files[self.case_json(case)] = records[case.slug][1]
+        for feed in self.all_feeds():
+            files[feed.path] = feeds.atom(
+                feed, feed_url=self.absolute(feed.path), page_url=self.page_url(feed.page),
+                author=self.facts.publisher, programmes=register.programmes,
+                case_url=self.case_url)
+        if self.site_url:
+            files[CATALOGUE] = dcat.catalogue_rdf(self.catalogue(files))
+        return files
+
+    # -- the DCAT-AP-SE catalogue --------------------------------------------------------
+
+    def catalogue(self, files: dict[str, str]) -> dcat.Catalogue:
+        """The catalogue that dataportal.se harvests: decisions, and funding lines."""
+        cases = self.register.cases
+        first = cases[-1].date if cases else None
+        last = cases[0].date if cases else None
+        landing = self.page_url(OPEN_DATA_PAGE)
+        facts = self.facts
+
+        def distribution(title: str, path: str, media_type: str,
+                         description: str = "") -> dcat.Distribution:
+            return dcat.Distribution(title, self.absolute(path), media_type, description,
+                                     len(files[path].encode("utf-8")))
+
+        decisions = dcat.Dataset(
+            uri=landing + "#beslut",
+            title=f"Delegationsbeslut – {facts.publisher}",
+            description=(f"Publicerade delegationsbeslut från {facts.publisher}: "
+                         "diarienummer, beslutsdatum, ärendemening, enhet, handläggare, "
+                         "beslutsfattare, projekt och finansiering."),
+            keywords=facts.keywords,
+            landing_page=landing,
+            distributions=(
+                distribution("Alla beslut som CSV", CSV_EXPORT, CSV_TYPE,
+                             "Semikolonseparerad, UTF-8 med BOM, en rad per beslut."),
+                distribution("Alla beslut som JSON", JSON_EXPORT, JSON_TYPE,
+                             "Besluten nyaste först, med programlistan; fälten beskrivs "
+                             "av registrets JSON-schema."),
+                *([distribution("Flöde med de senaste besluten", ATOM_FEED, ATOM_TYPE,
+                                f"Atom-flöde med de {self.feed_size} senaste besluten.")]
+                  if ATOM_FEED in files else []),
+            ),
+            first_date=first, last_date=last, modified=last, issued=first,
+            conforms_to=(self.absolute(DECISION_SCHEMA),),
+        )
+        funding = dcat.Dataset(
+            uri=landing + "#finansiering",
+            title=f"Finansiering i delegationsbeslut – {facts.publisher}",
+            description=("En rad per beslut och finansieringsrad: program, finansiär och "
+                         "belopp i kronor, med beslutets diarienummer, datum, år och enhet."),
+            keywords=(*facts.keywords, "bidrag", "EU-medel"),
+            landing_page=landing,
+            distributions=(distribution("Finansieringsrader som CSV", FUNDING_CSV, CSV_TYPE,
+                                        "Semikolonseparerad, UTF-8 med BOM."),),
+            first_date=first, last_date=last, modified=last, issued=first,
+        )
+        return dcat.Catalogue(
+            uri=self.absolute(CATALOGUE),
+            title=f"Öppna data från {self.site_name}",
+            description=f"Dataset som {facts.publisher} publicerar i sitt beslutsregister.",
+            homepage=self.absolute(""),
+            publisher_name=facts.publisher,
+            publisher_url=facts.publisher_url,
+            contact_name=facts.publisher,
+            contact_email=facts.contact_email,
+            contact_phone=facts.contact_phone,
+            licence=facts.licence,
+            frequency=facts.frequency,
+            spatial=facts.spatial,
+            datasets=(decisions, funding),
+            publisher_type=facts.publisher_type,
+            publisher_id=facts.organisation_number,
+        )
