@@ -187,6 +187,39 @@ def test_the_guard_catches_what_the_source_checks_let_through(published: Site) -
     assert staging_leftovers(published) == []
 
 
+DATA_FILE_HOOKS = {
+    # the data file's content changed before MkDocs writes it (scanned while pages render)
+    "before-writing": """\
+def on_env(env, config, files):
+    file = files.get_file_from_path("beslut/run-1-2024.json")
+    file.content_string = file.content_string.replace('"title":', '"x":"640823-3234","title":')
+    return env
+""",
+    # changed after the second process scanned it (its last sweep sees the new size)
+    "after-the-scan": """\
+import pathlib
+def on_post_build(config):
+    path = pathlib.Path(config.site_dir) / "beslut" / "run-1-2024.json"
+    path.write_text(path.read_text("utf-8") + " 640823-3234", "utf-8")
+""",
+}
+
+
+@pytest.mark.parametrize("hook", DATA_FILE_HOOKS.values(), ids=DATA_FILE_HOOKS.keys())
+def test_the_guard_scans_data_files_however_late_they_change(published: Site, hook: str) -> None:
+    before = tree_digest(published.site)
+    (published.root / "hooks.py").write_text(hook, encoding="utf-8")
+    config = published.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n",
+                      encoding="utf-8")
+    result = published.build()
+    assert result.returncode == 1, result.stderr
+    assert ("beslut/run-1-2024.json would publish a personal identity number (640823-****)"
+            in result.stderr)
+    assert "Traceback" not in result.stderr
+    assert tree_digest(published.site) == before
+
+
 def test_a_failed_build_leaves_the_previous_site_byte_for_byte(published: Site) -> None:
     before = tree_digest(published.site)
     published.write_case("run-2-2024.md", case_text(diary_number="RUN/2/2024",

@@ -168,6 +168,7 @@ class _Child:
         self.error: tuple[int | None, str, str] | None = None
         self.site: SiteScan | None = None  # the output guard's scan of the built site
         self.guard_error: str | None = None
+        self.scanned: set[str] = set()  # outputs the build sent: swept again at the end
 
     def reply(self, *message: Any) -> None:
         _send(self.replies, message)
@@ -244,7 +245,8 @@ class _Child:
         self.site = SiteScan(folder, people)
 
     def scan(self, outputs: list[str]) -> None:
-        """Scan these written pages now."""
+        """Scan these written pages (or data files) now; the last sweep checks them again."""
+        self.scanned.update(outputs)
         if self.site is None or self.guard_error is not None:
             return
         try:
@@ -258,7 +260,9 @@ class _Child:
         what must not be published; the build scans the other files meanwhile."""
         if self.guard_error is None and self.site is not None:
             try:
-                leaks = self.site.sweep(only=pages_and_index(index_dir))
+                ours = pages_and_index(index_dir)
+                leaks = self.site.sweep(only=lambda output: ours(output)
+                                        or output in self.scanned)
             except Exception as exc:
                 self.guard_error = _describe(exc)
         if self.guard_error is not None or self.site is None:
@@ -313,6 +317,7 @@ class BuildWorker:
         self._paths, self._spool, self._errors = files
         self._names: list[str] = []  # of the bodies, for messages
         self._outputs: list[str] = []  # written files not yet sent to the guard
+        self.sent: set[str] = set()  # every file sent: the child sweeps it at the end
         self.guard_files, self.guard_seconds = 0, 0.0  # what the guard scanned, how long
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
@@ -415,12 +420,14 @@ class BuildWorker:
         self._request("guard", folder, people)
 
     def written(self, output: str) -> None:
-        """The page ``output`` (a path in the site) is written: scan it in the child.
+        """The page (or data file) ``output``, a path in the site, is written: scan it in
+        the child, which also sweeps it at the end.
 
         Sent in batches: a message per page could fill the pipe while the child writes
         the index, and the build would wait for it.
         """
         self._outputs.append(output)
+        self.sent.add(output)
         if len(self._outputs) >= _SCAN_BATCH:
             self._request("scan", self._outputs)
             self._outputs = []
@@ -439,7 +446,8 @@ class BuildWorker:
                 self._outputs = []
             self._request("leaks", index_dir)
             theirs = pages_and_index(index_dir)
-            found = rest.sweep(only=lambda output: not theirs(output))
+            found = rest.sweep(only=lambda output: not theirs(output)
+                               and output not in self.sent)
             child, self.guard_files, self.guard_seconds = self._reply(
                 "leaks", "scanning the built site")
         finally:

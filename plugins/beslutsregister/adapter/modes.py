@@ -107,6 +107,9 @@ class BuildMode(Protocol):
     def page_built(self, dest_uri: str) -> None:
         """``on_post_page``: MkDocs writes this page next (the one before is written)."""
 
+    def files_written(self, outputs: Iterable[str]) -> None:
+        """``on_post_page`` of the first page: MkDocs has written these data files."""
+
     def finish_site(self, config: MkDocsConfig) -> None:
         """``on_post_build``: every page is written; finish what the mode wrote beside."""
 
@@ -211,6 +214,9 @@ class PreviewMode:
         return self.bodies.pop(src_uri, None)
 
     def page_built(self, dest_uri: str) -> None:
+        """Nothing scans a preview's output."""
+
+    def files_written(self, outputs: Iterable[str]) -> None:
         """Nothing scans a preview's output."""
 
     def finish_site(self, config: MkDocsConfig) -> None:
@@ -346,6 +352,13 @@ class PublicBuild:
         assert self.worker is not None
         with worker_errors():
             return spec, self.worker.body(number)
+
+    def files_written(self, outputs: Iterable[str]) -> None:
+        """The data files (tens of thousands of them: a document per decision) are
+        scanned in the second process while pages render, not by this one at the end."""
+        if self.worker is not None:
+            for output in outputs:
+                self.worker.written(output)
 
     def page_built(self, dest_uri: str) -> None:
         """The page before this one is written now: the second process scans it."""

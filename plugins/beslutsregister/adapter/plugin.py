@@ -109,6 +109,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.open_data: OpenDataFacts | None = None
         self.alternates: dict[str, tuple[Link, ...]] = {}  # head links by src_uri
         self.lastmod: dict[str, str] = {}  # the sitemap's lastmod by src_uri
+        self.data_outputs: list[str] = []  # data files to hand to the guard once written
 
     @property
     def worker(self) -> BuildWorker | None:
@@ -315,8 +316,10 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         assert self.accessibility is not None
         files.append(self._generated_file(files, config, STATEMENT_PAGE, statement_markdown(
             self.accessibility, self.today)))
-        for path, content in self.site.data_files().items():
+        data = self.site.data_files()
+        for path, content in data.items():
             files.append(self._generated_file(files, config, path, content))
+        self.data_outputs = list(data)
         self.mode.register_added(self.site, config, sources)
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
@@ -470,10 +473,15 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Add the search field and head links; the page before this one is written now,
-        so a public build's second process scans it (the output guard).
+        so a public build's second process scans it (the output guard). MkDocs wrote
+        the static files before the first page's template: the data files are handed
+        to the guard with it, to be scanned while pages render.
 
         Priority: 0 (default)
         """
+        if self.data_outputs:
+            self.mode.files_written(self.data_outputs)
+            self.data_outputs = []
         self.mode.page_built(page.file.dest_uri)
         output = add_skip_link(output)
         if self.site is not None:  # a search field on every page
