@@ -719,7 +719,8 @@ BAD_BUILDS = [
         case_text(titel="Ett beslut"),
         "cases/x.md:16: field 'titel': unknown field; expected one of diary_number, title, date, "
         "unit, officer, decided_by, delegation, reported_to, copy_to, project, funding, status, "
-        "publish_after; did you mean 'title'?", id="unknown-field"),
+        "publish_after, corrections, revoked, withdrawn_on; did you mean 'title'?",
+        id="unknown-field"),
     pytest.param(
         case_text(diary_number="RUN-138-2024"),
         "cases/x.md:2: field 'diary_number': 'RUN-138-2024' does not match the diary-number "
@@ -727,8 +728,8 @@ BAD_BUILDS = [
         id="diary-number"),
     pytest.param(
         case_text(status="publicerad"),
-        "cases/x.md:16: field 'status': 'publicerad' is not a status; expected published or "
-        "draft; did you mean 'published'?", id="status"),
+        "cases/x.md:16: field 'status': 'publicerad' is not a status; expected published, "
+        "draft or withdrawn; did you mean 'published'?", id="status"),
     pytest.param(
         case_text().replace("phone: '063146527'", "phone: !!str 063146527"),
         "cases/x.md:9: YAML tag '!!str' is not allowed; expected a plain value, "

@@ -58,6 +58,9 @@ RUN_138 = {
          "note": "Arbetstid inom befintliga strategitjänster"},
     ],
     "total_sek": 920000,
+    "corrections": [],
+    "revoked": None,
+    "modified": "2024-02-23",
     "url": "https://register.example.se/beslut/run-138-2024/",
 }
 
@@ -82,6 +85,9 @@ RUN_245 = {
                  "(basfinansiering RES)"},
     ],
     "total_sek": 2698740,
+    "corrections": [],
+    "revoked": None,
+    "modified": "2021-03-15",
     "url": "https://register.example.se/beslut/run-245-2021/",
 }
 
@@ -106,17 +112,18 @@ def test_csv_of_the_seeds(seeds: dict[str, str]) -> None:
     assert text.count("\r\n") == 3 and "\n" not in text.replace("\r\n", "")
     assert csv_rows(text) == [
         ["diarienummer", "beslutsdatum", "arendemening", "enhet", "handlaggare",
-         "beslutsfattare", "beslutsfattarens_roll", "projekt", "program", "belopp_sek", "url"],
+         "beslutsfattare", "beslutsfattarens_roll", "projekt", "program", "belopp_sek",
+         "senast_andrad", "rattelser", "upphavd", "url"],
         ["RUN/138/2024", "2024-02-23", "Projekt: Stärka samarbeten med regioner i EU utifrån S3",
          "Samhällsutveckling", "Ingrid Ahnlund Rode", "Magnus Aspegren",
          "Regional utvecklingsdirektör",
          "Stärka samarbeten med regioner i EU utifrån smart specialisering",
-         "tillvaxtverket-s3|egen-finansiering", "920000",
+         "tillvaxtverket-s3|egen-finansiering", "920000", "2024-02-23", "0", "",
          "https://register.example.se/beslut/run-138-2024/"],
         ["RUN/245/2021", "2021-03-15", "Deltagande i projekt CO-RESPONS",
          "Näringsliv och samhällsbyggnad", "Åsa Hernerud", "Anna Halvarsson",
          "Områdeschef Hållbar tillväxt", "CO-RESPONS", "react-eu|tillvaxtverket-1-1", "2698740",
-         "https://register.example.se/beslut/run-245-2021/"],
+         "2021-03-15", "0", "", "https://register.example.se/beslut/run-245-2021/"],
     ]
 
 

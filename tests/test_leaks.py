@@ -139,11 +139,11 @@ BYPASSES = [
                   "no personal identity or coordination numbers: remove it or mask it with "
                   "[[maskera: ...]]"], id="body-table-cells"),
     pytest.param(case_text(status=None).replace("title: Ett beslut", "title: Ett beslut\nstatus:"),
-                 ["cases/a.md:4: field 'status': is blank; expected published or draft, or the "
-                  "line left out"], id="blank-status"),
+                 ["cases/a.md:4: field 'status': is blank; expected published, draft or "
+                  "withdrawn, or the line left out"], id="blank-status"),
     pytest.param(case_text().replace("title: Ett beslut", "title: Ett beslut\nstatus: ~"),
-                 ["cases/a.md:4: field 'status': is blank; expected published or draft, or the "
-                  "line left out"], id="null-status"),
+                 ["cases/a.md:4: field 'status': is blank; expected published, draft or "
+                  "withdrawn, or the line left out"], id="null-status"),
     pytest.param(case_text().replace("title: Ett beslut", "title: Ett beslut\npublish_after:"),
                  ["cases/a.md:4: field 'publish_after': is blank; expected the date the embargo "
                   "lifts, YYYY-MM-DD, or the line left out"], id="blank-embargo"),

@@ -179,7 +179,7 @@ def test_drafts_and_embargoed_cases_are_in_no_open_data_file(mixed: Site) -> Non
 
 def parsed_feeds(files: dict[str, str]) -> dict[str, Any]:
     return {path: feedparser.parse(content) for path, content in files.items()
-            if path.endswith(".xml")}
+            if path.endswith(".xml") and "andringar" not in path}
 
 
 def test_a_feed_per_programme_and_unit_besides_the_latest(mixed: Site) -> None:

@@ -150,7 +150,8 @@ def test_overview_pages_offer_a_feed_to_follow(built: Site, url: str, text: str,
 
 def test_every_feed_of_the_site_parses(built: Site) -> None:
     feeds = sorted(built.site.glob("register/**/*.xml"))
-    assert len(feeds) == 1 + 4 + 3  # latest, programmes with decisions, units
+    # latest, programmes with decisions, units, changes and their archives (3 years)
+    assert len(feeds) == 1 + 4 + 3 + 1 + 3
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))

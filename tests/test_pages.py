@@ -132,7 +132,7 @@ def test_seed_case_page_facts(seeds: RegisterSite) -> None:
     body = content(spec).split("</table>", 1)[1]
     assert body.index("## Ärendebeskrivning") < body.index("## Utdrag till") < body.index(
         "## Finansiering")
-    assert re.findall(r'<td class="br-amount">(.*?)</td>', body) == [
+    assert re.findall(r'<td class="br-amount"[^>]*>(.*?)</td>', body) == [
         f"460{nbsp}000{nbsp}kr", f"460{nbsp}000{nbsp}kr", f"920{nbsp}000{nbsp}kr"]
 
 
@@ -347,14 +347,17 @@ def test_data_files(seeds: RegisterSite) -> None:
     files = [JSON_EXPORT, CSV_EXPORT, "register/finansiering.csv",
              "register/schema/beslut.schema.json", "register/schema/register.schema.json",
              "register/ar/2024.csv", "register/ar/2024.json", "register/ar/2021.csv",
-             "register/ar/2021.json", "beslut/run-138-2024.json", "beslut/run-245-2021.json"]
+             "register/ar/2021.json", "beslut/run-138-2024.json", "beslut/run-245-2021.json",
+             "register/borttagna.json"]
     assert list(seeds.data_files()) == files  # no site_url: no feeds, no catalogue
     with_url = RegisterSite(seeds.loaded, TODAY, site_url="https://r.example.se/")
     feeds = [ATOM_FEED, *(f"register/program/{p}.xml" for p in (
         "tillvaxtverket-s3", "react-eu", "tillvaxtverket-1-1", "egen-finansiering")),
         "register/enhet/naringsliv-och-samhallsbyggnad.xml",
         "register/enhet/samhallsutveckling.xml"]
-    assert list(with_url.data_files()) == [*files, *feeds, "register/katalog.rdf"]
+    changes = ["register/andringar.xml", "register/andringar/2021.xml",
+               "register/andringar/2024.xml"]
+    assert list(with_url.data_files()) == [*files, *feeds, *changes, "register/katalog.rdf"]
     assert with_url.absolute("register/") == "https://r.example.se/register/"
 
 

@@ -37,6 +37,9 @@ def test_defaults() -> None:
         "diary_number_description": DEFAULT_DIARY_DESCRIPTION,
         "today": None,
         "feed_size": 50,
+        "retention_years": None,
+        "registry_email": None,
+        "registry_url": None,
         "accessibility": {
             "authority": None, "service": None, "contact_email": None,
             "contact_phone": None, "compliance": "delvis", "assessed_on": None,
@@ -56,7 +59,9 @@ def test_defaults() -> None:
 def test_every_option_set() -> None:
     options = {"cases_dir": "arenden", "diary_number_pattern": "KS [0-9]{4}/[0-9]+",
                "diary_number_description": "KS YEAR/SERIAL", "today": "2024-06-01",
-               "feed_size": 10,
+               "feed_size": 10, "retention_years": 10,
+               "registry_email": "registrator@region.example.se",
+               "registry_url": "https://e.region.example.se/begaran?arende={diarienummer}",
                "accessibility": {
                    "authority": "Region Norr", "service": "Beslutsregistret",
                    "contact_email": "a@region.example.se", "contact_phone": "063-14 75 00",

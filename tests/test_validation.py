@@ -13,7 +13,15 @@ import pytest
 
 from beslutsregister.core.addresses import slugify
 from beslutsregister.core.loading import LoadResult, load_register
-from beslutsregister.core.model import Case, DecisionMaker, Funding, Officer, Project
+from beslutsregister.core.model import (
+    Case,
+    Correction,
+    DecisionMaker,
+    Funding,
+    Officer,
+    Project,
+    Revocation,
+)
 from beslutsregister.core.validation import CaseRules, suggest
 from helpers import REPO, luhn_digit
 
@@ -78,6 +86,37 @@ def edit(*changes: tuple[str, str], text: str = VALID) -> str:
     return text
 
 
+def ending(lines: str, text: str = VALID) -> str:
+    """``text`` with ``lines`` added at the end of its front matter (from line 24 on)."""
+    return edit(("---\n\n## Beslut", lines + "---\n\n## Beslut"), text=text)
+
+
+#: VALID, corrected twice and then revoked; rows edit it. Its added lines:
+NOTICES = ending("""\
+corrections:
+  - date: 2024-03-04
+    kind: rättelse
+    text: Beloppet rättat från 10 000 till 100 000 kronor.
+  - date: 2024-04-10
+    kind: ändring
+    text: Projekttiden förlängd.
+    decision: RUN/90/2024
+revoked:
+  date: 2024-05-20
+  by: RUN/91/2024
+  text: Förstudien genomförs inte.
+""")
+# 24 corrections        28   - date           32 revoked
+# 25   - date           29     kind           33   date
+# 26     kind           30     text           34   by
+# 27     text           31     decision       35   text
+#                                             36 ---
+
+
+def notices(*changes: tuple[str, str]) -> str:
+    return edit(*changes, text=NOTICES)
+
+
 def load(
     root: Path, files: dict[str, str | bytes], rules: CaseRules | None = None
 ) -> LoadResult:
@@ -117,7 +156,7 @@ BAD_INPUT = [
         {"x.md": edit(("title: Ett beslut", "titel: Ett beslut"))},
         ["cases/x.md:3: field 'titel': unknown field; expected one of diary_number, title, "
          "date, unit, officer, decided_by, delegation, reported_to, copy_to, project, funding, "
-         "status, publish_after; did you mean 'title'?",
+         "status, publish_after, corrections, revoked, withdrawn_on; did you mean 'title'?",
          "cases/x.md:1: field 'title': is missing; expected the ärendemening as text"],
         id="unknown-field-with-suggestion"),
     pytest.param(
@@ -129,7 +168,7 @@ BAD_INPUT = [
         {"x.md": edit(("unit: Samhällsutveckling\n", "unit: Samhällsutveckling\nxyz: 1\n"))},
         ["cases/x.md:6: field 'xyz': unknown field; expected one of diary_number, title, date, "
          "unit, officer, decided_by, delegation, reported_to, copy_to, project, funding, "
-         "status, publish_after"],
+         "status, publish_after, corrections, revoked, withdrawn_on"],
         id="unknown-field-without-suggestion"),
     # -- dates
     pytest.param(
@@ -222,8 +261,8 @@ BAD_INPUT = [
     # -- status and diary number
     pytest.param(
         {"x.md": edit(("---\n\n## Beslut", "status: publised\n---\n\n## Beslut"))},
-        ["cases/x.md:24: field 'status': 'publised' is not a status; expected published or "
-         "draft; did you mean 'published'?"],
+        ["cases/x.md:24: field 'status': 'publised' is not a status; expected published, "
+         "draft or withdrawn; did you mean 'published'?"],
         id="bad-status"),
     pytest.param(
         {"x.md": edit(("diary_number: RUN/1/2024", "diary_number: run/1/2024"))},
@@ -376,6 +415,185 @@ BAD_INPUT = [
          "cases/x.md:12: field 'decided_by.role': is a list; expected text",
          "cases/x.md:20: field 'funding[0].amount_sek': -1 is negative; expected 0 or more"],
         id="every-problem-of-one-file"),
+    # -- corrections
+    pytest.param(
+        {"x.md": notices(("kind: rättelse", "kind: rättels\u0435"))},  # a Cyrillic ie
+        ["cases/x.md:26: field 'corrections[0].kind': 'rättels\u0435' is not a kind; expected "
+         "rättelse or ändring; did you mean 'rättelse'?"],
+        id="unknown-kind-with-suggestion"),
+    pytest.param(
+        {"x.md": notices(("kind: ändring", "kind: Ändring"))},
+        ["cases/x.md:29: field 'corrections[1].kind': 'Ändring' is not a kind; expected "
+         "rättelse or ändring; did you mean 'ändring'?"],
+        id="kind-capitalised"),
+    pytest.param(
+        {"x.md": notices(("kind: rättelse", "kind: fel"))},
+        ["cases/x.md:26: field 'corrections[0].kind': 'fel' is not a kind; expected rättelse "
+         "or ändring"],
+        id="unknown-kind-without-suggestion"),
+    pytest.param(
+        {"x.md": notices(("    kind: rättelse\n", ""))},
+        ["cases/x.md:25: field 'corrections[0].kind': is missing; expected rättelse or ändring"],
+        id="correction-kind-missing"),
+    pytest.param(
+        {"x.md": notices(("    text: Beloppet rättat från 10 000 till 100 000 kronor.\n", ""))},
+        ["cases/x.md:25: field 'corrections[0].text': is missing; expected what was corrected "
+         "or changed, as text"],
+        id="correction-text-missing"),
+    pytest.param(
+        {"x.md": notices(("    text: Projekttiden förlängd.", "    text:"))},
+        ["cases/x.md:28: field 'corrections[1].text': is missing; expected what was corrected "
+         "or changed, as text"],
+        id="correction-text-blank"),
+    pytest.param(
+        {"x.md": notices(("    text: Projekttiden förlängd.", '    text: " "'))},
+        ["cases/x.md:30: field 'corrections[1].text': is empty; expected text"],
+        id="correction-text-empty"),
+    pytest.param(
+        {"x.md": notices(("  - date: 2024-04-10\n    kind", "  - kind"))},
+        ["cases/x.md:28: field 'corrections[1].date': is missing; expected the date of the "
+         "correction, YYYY-MM-DD"],
+        id="correction-date-missing"),
+    pytest.param(
+        {"x.md": notices(("date: 2024-03-04", "date: 2024-02-30"))},
+        ["cases/x.md:25: field 'corrections[0].date': '2024-02-30' is not a real calendar "
+         "date; expected YYYY-MM-DD, e.g. 2024-02-23"],
+        id="correction-impossible-date"),
+    pytest.param(
+        {"x.md": notices(("date: 2024-04-10", "date: 2024-03-01"))},
+        ["cases/x.md:28: field 'corrections[1].date': 2024-03-01 is before 2024-03-04, the "
+         "date of corrections[0]; expected corrections oldest first"],
+        id="corrections-out-of-order"),
+    pytest.param(
+        {"x.md": notices(("date: 2024-03-04", "date: 2024-02-22"))},
+        ["cases/x.md:25: field 'corrections[0].date': 2024-02-22 is before the decision date "
+         "2024-02-23; expected a date on or after it"],
+        id="correction-before-decision"),
+    pytest.param(
+        {"x.md": notices(("decision: RUN/90/2024", "decision: RUN-90-2024"))},
+        ["cases/x.md:31: field 'corrections[1].decision': 'RUN-90-2024' does not match the "
+         "diary-number pattern; expected PREFIX/SERIAL/YEAR in ASCII capitals and digits, "
+         "e.g. RUN/138/2024"],
+        id="correction-decision-pattern"),
+    pytest.param(
+        {"x.md": notices(("decision: RUN/90/2024", "decision: RUN/1/2024"))},
+        ["cases/x.md:31: field 'corrections[1].decision': 'RUN/1/2024' is this decision's own "
+         "diary number; expected the diary number of the decision that made the change"],
+        id="correction-decision-own-number"),
+    pytest.param(
+        {"x.md": notices(("    decision: RUN/90/2024", "    decison: RUN/90/2024"))},
+        ["cases/x.md:31: field 'corrections[1].decison': unknown field; expected one of date, "
+         "kind, text, decision; did you mean 'decision'?"],
+        id="unknown-key-in-correction"),
+    pytest.param(
+        {"x.md": notices(("    decision: RUN/90/2024", "    diarienummer: RUN/90/2024"))},
+        ["cases/x.md:31: field 'corrections[1].diarienummer': unknown field; expected one of "
+         "date, kind, text, decision"],
+        id="unknown-key-in-correction-without-suggestion"),
+    pytest.param(
+        {"x.md": ending("corrections: rättelse\n")},
+        ["cases/x.md:24: field 'corrections': is a single value; expected a list of "
+         "'- date: ... kind: ... text: ...' entries, oldest first"],
+        id="corrections-not-a-list"),
+    pytest.param(
+        {"x.md": ending("corrections:\n  - rättelse\n")},
+        ["cases/x.md:25: field 'corrections[0]': is a single value; expected fields indented "
+         "under it, e.g. 'date: ...'"],
+        id="correction-not-a-group"),
+    pytest.param(
+        {"x.md": notices(("    text: Projekttiden förlängd.",
+                          "    text: Projekttiden\u200bförlängd."))},
+        ["cases/x.md:30: field 'corrections[1].text': contains the invisible character U+200B "
+         "ZERO WIDTH SPACE; expected visible text only (retype the value)"],
+        id="correction-text-invisible-character"),
+    pytest.param(
+        {"x.md": notices(("    text: Projekttiden förlängd.",
+                          "    text: 'Projekttiden förlängd för [[maskera: Anna]].'"))},
+        ["cases/x.md:30: field 'corrections[1].text': contains '[[maskera', which works only "
+         "in the text below the front matter; expected the field without hidden text"],
+        id="correction-text-mask"),
+    pytest.param(
+        {"x.md": notices(("    text: Projekttiden förlängd.",
+                          f"    text: Sökande {PNR} har bytt adress."))},
+        [f"cases/x.md:30: contains a personal identity number ({PNR[:7]}****); expected no "
+         "personal identity or coordination numbers: remove it or mask it with [[maskera: ...]]"],
+        id="correction-text-personnummer"),
+    # -- revocation
+    pytest.param(
+        {"x.md": notices(("  date: 2024-05-20", "  date: 2024-01-31"))},
+        ["cases/x.md:33: field 'revoked.date': 2024-01-31 is before the decision date "
+         "2024-02-23; expected a date on or after it"],
+        id="revocation-before-decision"),
+    pytest.param(
+        {"x.md": notices(("  date: 2024-05-20\n", ""))},
+        ["cases/x.md:32: field 'revoked.date': is missing; expected the date it was revoked, "
+         "YYYY-MM-DD"],
+        id="revocation-date-missing"),
+    pytest.param(
+        {"x.md": notices(("by: RUN/91/2024", "by: run/91/2024"))},
+        ["cases/x.md:34: field 'revoked.by': 'run/91/2024' does not match the diary-number "
+         "pattern; expected PREFIX/SERIAL/YEAR in ASCII capitals and digits, e.g. RUN/138/2024"],
+        id="revoked-by-pattern"),
+    pytest.param(
+        {"x.md": notices(("by: RUN/91/2024", "by: RUN/1/2024"))},
+        ["cases/x.md:34: field 'revoked.by': 'RUN/1/2024' is this decision's own diary number; "
+         "expected the diary number of the decision that revoked it"],
+        id="revoked-by-own-number"),
+    pytest.param(
+        {"x.md": notices(("  by: RUN/91/2024", "  av: RUN/91/2024"))},
+        ["cases/x.md:34: field 'revoked.av': unknown field; expected one of date, by, text"],
+        id="unknown-key-in-revoked"),
+    pytest.param(
+        {"x.md": ending("revoked: 2024-05-20\n")},
+        ["cases/x.md:24: field 'revoked': is a single value; expected fields indented under "
+         "it, e.g. 'date: ...'"],
+        id="revoked-not-a-group"),
+    # -- withdrawal
+    pytest.param(
+        {"x.md": ending("status: withdrawn\n")},
+        ["cases/x.md:24: field 'withdrawn_on': is missing; expected the date the decision was "
+         "taken off the web, YYYY-MM-DD, with status: withdrawn"],
+        id="withdrawn-without-date"),
+    pytest.param(
+        {"x.md": ending("withdrawn_on: 2024-09-01\n")},
+        ["cases/x.md:24: field 'withdrawn_on': is set, but the status is published; expected "
+         "status: withdrawn with it, or the line left out"],
+        id="withdrawn-on-without-status"),
+    pytest.param(
+        {"x.md": ending("status: draft\nwithdrawn_on: 2024-09-01\n")},
+        ["cases/x.md:25: field 'withdrawn_on': is set, but the status is draft; expected "
+         "status: withdrawn with it, or the line left out"],
+        id="withdrawn-on-with-draft"),
+    pytest.param(
+        {"x.md": ending("status: withdrawn\nwithdrawn_on:\n")},
+        ["cases/x.md:25: field 'withdrawn_on': is blank; expected the date the decision was "
+         "taken off the web, YYYY-MM-DD, or the line left out"],
+        id="blank-withdrawn-on"),
+    pytest.param(
+        {"x.md": ending("withdrawn_on: ~\n")},
+        ["cases/x.md:24: field 'withdrawn_on': is blank; expected the date the decision was "
+         "taken off the web, YYYY-MM-DD, or the line left out"],
+        id="null-withdrawn-on-without-status"),
+    pytest.param(
+        {"x.md": ending("status: withdrawn\nwithdrawn_on: 2024-02-22\n")},
+        ["cases/x.md:25: field 'withdrawn_on': 2024-02-22 is before the decision date "
+         "2024-02-23; expected a date on or after it"],
+        id="withdrawn-before-decision"),
+    pytest.param(
+        {"x.md": ending("status: withdrawn\nwithdrawn_on: 1/9 2024\n")},
+        ["cases/x.md:25: field 'withdrawn_on': '1/9 2024' is not a date; expected YYYY-MM-DD, "
+         "e.g. 2024-02-23"],
+        id="withdrawn-on-not-a-date"),
+    pytest.param(
+        {"x.md": ending("status:\nwithdrawn_on: 2024-09-01\n")},
+        ["cases/x.md:24: field 'status': is blank; expected published, draft or withdrawn, or "
+         "the line left out"],
+        id="withdrawn-on-with-blank-status"),
+    pytest.param(
+        {"x.md": ending("status: withdrawm\nwithdrawn_on: 2024-09-01\n")},
+        ["cases/x.md:24: field 'status': 'withdrawm' is not a status; expected published, "
+         "draft or withdrawn; did you mean 'withdrawn'?"],
+        id="withdrawn-misspelled"),
 ]
 
 
@@ -453,6 +671,71 @@ def test_valid_variants(
     assert getattr(result.cases[0], attribute) == expected
 
 
+def test_valid_case_with_notices(tmp_path: Path) -> None:
+    result = load(tmp_path / "project", {"x.md": NOTICES})
+    assert result.problems == []
+    [case] = result.cases
+    assert case.corrections == (
+        Correction(date(2024, 3, 4), "rättelse",
+                   "Beloppet rättat från 10 000 till 100 000 kronor."),
+        Correction(date(2024, 4, 10), "ändring", "Projekttiden förlängd.", "RUN/90/2024"),
+    )
+    assert case.revoked == Revocation(date(2024, 5, 20), "RUN/91/2024",
+                                      "Förstudien genomförs inte.")
+    assert case.status == "published" and case.withdrawn_on is None
+    assert case.modified == date(2024, 5, 20)
+    assert case.field_lines["corrections"] == 24 and case.field_lines["revoked"] == 32
+
+
+def test_withdrawn_case(tmp_path: Path) -> None:
+    text = ending("status: withdrawn\nwithdrawn_on: 2024-09-01\n")
+    result = load(tmp_path / "project", {"x.md": text})
+    assert result.problems == []
+    [case] = result.cases
+    assert case.status == "withdrawn" and case.withdrawn_on == date(2024, 9, 1)
+    assert case.corrections == () and case.revoked is None
+    assert case.field_lines["withdrawn_on"] == 25
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "expected"),
+    [
+        pytest.param(notices(("kind: rättelse", "kind: ra\u0308ttelse")), "corrections",
+                     (Correction(date(2024, 3, 4), "rättelse",
+                                 "Beloppet rättat från 10 000 till 100 000 kronor."),
+                      Correction(date(2024, 4, 10), "ändring", "Projekttiden förlängd.",
+                                 "RUN/90/2024")),
+                     id="kind-is-nfc"),
+        pytest.param(notices(("kind: ändring", "kind: 'ändring'"),
+                             ("date: 2024-04-10", "date: 2024-03-04")), "corrections",
+                     (Correction(date(2024, 3, 4), "rättelse",
+                                 "Beloppet rättat från 10 000 till 100 000 kronor."),
+                      Correction(date(2024, 3, 4), "ändring", "Projekttiden förlängd.",
+                                 "RUN/90/2024")),
+                     id="two-corrections-one-day"),
+        pytest.param(ending("corrections:\n  - date: 2024-02-23\n    kind: rättelse\n"
+                            "    text: '  Rättat.  '\n"), "corrections",
+                     (Correction(date(2024, 2, 23), "rättelse", "Rättat."),),
+                     id="correction-on-decision-day"),
+        pytest.param(notices(("  by: RUN/91/2024\n  text: Förstudien genomförs inte.\n", "")),
+                     "revoked", Revocation(date(2024, 5, 20)), id="revocation-date-only"),
+        pytest.param(ending("revoked:\n  date: 2024-02-23\n"), "revoked",
+                     Revocation(date(2024, 2, 23)), id="revoked-on-decision-day"),
+        pytest.param(ending("status: withdrawn\nwithdrawn_on: 2024-02-23\n"), "withdrawn_on",
+                     date(2024, 2, 23), id="withdrawn-on-decision-day"),
+        pytest.param(ending("status: withdrawn\nwithdrawn_on: 2024-09-01\n", text=NOTICES),
+                     "revoked", Revocation(date(2024, 5, 20), "RUN/91/2024",
+                                           "Förstudien genomförs inte."),
+                     id="withdrawn-keeps-its-notices"),
+        pytest.param(ending("corrections: []\n"), "corrections", (), id="no-corrections"),
+    ],
+)
+def test_valid_notices(tmp_path: Path, text: str, attribute: str, expected: object) -> None:
+    result = load(tmp_path / "project", {"x.md": text})
+    assert result.problems == []
+    assert getattr(result.cases[0], attribute) == expected
+
+
 CUSTOM = CaseRules(r"[0-9]{4}-[0-9]+", "YEAR-SERIAL, e.g. 2024-17")
 
 
@@ -470,6 +753,28 @@ CUSTOM = CaseRules(r"[0-9]{4}-[0-9]+", "YEAR-SERIAL, e.g. 2024-17")
 )
 def test_custom_diary_pattern(tmp_path: Path, diary_number: str, expected: list[str]) -> None:
     text = edit(("diary_number: RUN/1/2024", f"diary_number: '{diary_number}'"))
+    assert messages(tmp_path / "project", {"x.md": text}, CUSTOM) == expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param((("decision: RUN/90/2024", "decision: '2024-90'"),
+                      ("by: RUN/91/2024", "by: '2024-91'")), [], id="match"),
+        pytest.param((("by: RUN/91/2024", "by: '2024-91'"),),
+                     ["cases/x.md:31: field 'corrections[1].decision': 'RUN/90/2024' does not "
+                      "match the diary-number pattern; expected YEAR-SERIAL, e.g. 2024-17"],
+                     id="decision-default-form-refused"),
+        pytest.param((("decision: RUN/90/2024", "decision: '2024-90'"),),
+                     ["cases/x.md:34: field 'revoked.by': 'RUN/91/2024' does not match the "
+                      "diary-number pattern; expected YEAR-SERIAL, e.g. 2024-17"],
+                     id="by-default-form-refused"),
+    ],
+)
+def test_references_use_the_diary_pattern(
+    tmp_path: Path, changes: tuple[tuple[str, str], ...], expected: list[str]
+) -> None:
+    text = notices(("diary_number: RUN/1/2024", "diary_number: '2024-1'"), *changes)
     assert messages(tmp_path / "project", {"x.md": text}, CUSTOM) == expected
 
 

@@ -59,18 +59,20 @@ class _Day(opt.Type[str]):
 class _Count(opt.Type[int]):
     """A whole number, at least ``minimum``, written without quotes."""
 
-    def __init__(self, default: int, minimum: int = 1) -> None:
+    def __init__(self, default: int | None, minimum: int = 1, example: int | None = None
+                 ) -> None:
         super().__init__(int, default=default)
         self.minimum = minimum
+        self.example = default if example is None else example
 
     def run_validation(self, value: object) -> int:
         expected = f"expected a whole number without quotes, {self.minimum} or more"
         if isinstance(value, str):
             raise ValidationError(f"'{value}' is text, not a whole number; {expected}, "
-                                  f"e.g. {self.default}")
+                                  f"e.g. {self.example}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(f"{value!r} is not a whole number; {expected}, "
-                                  f"e.g. {self.default}")
+                                  f"e.g. {self.example}")
         if value < self.minimum:
             raise ValidationError(f"{value} is too small; expected {self.minimum} or more")
         return value
@@ -241,6 +243,18 @@ class RegisterConfig(Config):
 
     feed_size = _Count(default=50)
     """How many of the latest decisions the Atom feed carries."""
+
+    retention_years = opt.Optional(_Count(default=None, example=10))
+    """Withdraw decisions more than this many years old from the web (gallring); off by
+    default. Their addresses keep a notice; "Om registret" states the rule."""
+
+    registry_email = opt.Optional(_Email(example="registrator@regionjh.se"))
+    """The registry's e-mail: every case page links "Begär ut handlingarna" to it."""
+
+    registry_url = opt.Optional(_WebAddress(
+        example="https://e-tjanst.example.se/begaran?arende={diarienummer}"))
+    """An e-service form for requests instead; ``{diarienummer}`` in it is replaced by
+    the diary number, else ``diarienummer=...`` is added."""
 
     open_data = opt.SubConfig(OpenDataConfig)
     """The open data's publisher, contact, licence and update frequency (DCAT-AP-SE)."""

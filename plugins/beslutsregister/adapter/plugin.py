@@ -39,6 +39,7 @@ from mkdocs.structure.toc import AnchorLink
 from ..core.folders import folder_problems
 from ..core.loading import CaseFilesLoader, display_path, load_register
 from ..core.model import Case, Problem
+from ..core.notices import DocumentRequests, retention_rule
 from ..core.opendata import DEFAULT_KEYWORDS, OpenDataFacts
 from ..core.pages import TOP_LEVEL, Link, PageSpec, Urls
 from ..core.publication import ClockError, resolve_today
@@ -58,13 +59,15 @@ from .buildworker import BuildWorker
 from .compat import live_reload_requested, strict_warnings_counted
 from .config import RegisterConfig
 from .hostguard import guard_host
-from .modes import BuildMode, PreviewMode, PublicBuild, surroundings
+from .modes import NOINDEX, BuildMode, PreviewMode, PublicBuild, surroundings
 from .navcache import TEMPLATES, NavigationCache
 from .skiplink import add_skip_link
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 NAV_TITLE = "Register"
+#: Where a page from docs/ ("Om registret") states the retention rule, when one is set.
+RETENTION_MARKER = "<!-- beslutsregister: gallring -->"
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/beslutsregister.css"
 
@@ -110,6 +113,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.alternates: dict[str, tuple[Link, ...]] = {}  # head links by src_uri
         self.lastmod: dict[str, str] = {}  # the sitemap's lastmod by src_uri
         self.data_outputs: list[str] = []  # data files to hand to the guard once written
+        self.noindex: set[str] = set()  # withdrawn decisions' addresses
 
     @property
     def worker(self) -> BuildWorker | None:
@@ -296,7 +300,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             loaded, self.today, preview=self.mode.preview,
             use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
             feed_size=self.config.feed_size, memo=self.memo, open_data_facts=self.open_data,
-            site_name=config.site_name,
+            site_name=config.site_name, retention_years=self.config.retention_years,
+            requests=DocumentRequests(self.config.registry_email, self.config.registry_url),
         )
         assert self.site.open_data_facts is not None
         pages = self.site.overview_pages() + self.site.case_pages()
@@ -304,6 +309,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.lastmod = {spec.src_uri: spec.updated.isoformat() if spec.updated else ""
                         for spec in pages}
         self.alternates = {spec.src_uri: spec.alternates for spec in pages if spec.alternates}
+        self.noindex = {spec.src_uri for spec in pages if spec.noindex}
         docs = Path(config.docs_dir).resolve()
         sources = {f.dest_uri: display_path(docs / f.src_uri, self.root)
                    for f in files.documentation_pages()}
@@ -400,7 +406,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             page.update_date = self.lastmod.get(page.file.src_uri, "")
         if spec is not None:
             page.meta["title"] = escape(spec.title)
+            page.meta["br_noindex"] = spec.noindex  # out of the sitemap (templates/)
             self.mode.markdown_read(page)
+        elif RETENTION_MARKER in markdown:  # "Om registret" states the retention rule
+            years = self.config.retention_years
+            markdown = markdown.replace(RETENTION_MARKER, retention_rule(years) if years else "")
         return markdown
 
     @event_priority(100)  # first: no other plugin sees a body before it is sanitized
@@ -488,6 +498,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             output = search.add_header_search(output, search.root_prefix(page.url)
                                               + self.search_url)
         head = list(self.mode.head)  # a preview is never for search engines
+        if page.file.src_uri in self.noindex and NOINDEX not in head:
+            head.append(NOINDEX)  # a withdrawn decision's address
         if self.site is not None and self.site.feed_url:  # feed readers find the feed
             # Relative: Material fetches sitemap.xml beside every rel=alternate link's
             # address, so an absolute one sent each page view (the preview's too) to the

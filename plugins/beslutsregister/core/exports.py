@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from .model import Case, Programme
@@ -50,6 +51,14 @@ def case_record(case: Case, url: str) -> dict[str, Any]:
             for f in case.funding
         ],
         "total_sek": case.total_sek,
+        "corrections": [
+            {"date": c.date.isoformat(), "kind": c.kind, "text": c.text, "decision": c.decision}
+            for c in case.corrections
+        ],
+        "revoked": None if case.revoked is None else {
+            "date": case.revoked.date.isoformat(), "by": case.revoked.by,
+            "text": case.revoked.text},
+        "modified": case.modified.isoformat(),
         "url": url,
     }
 
@@ -99,9 +108,19 @@ def to_csv(cases: Iterable[Case], url_of: dict[str, str]) -> str:
             case.diary_number, case.date.isoformat(), case.title, case.unit,
             officer.name if officer else "", *(part or "" for part in public_decision_maker(case)),
             case.project.name if case.project else "",
-            "|".join(case.programme_ids), case.total_sek, url_of[case.slug],
+            "|".join(case.programme_ids), case.total_sek, case.modified.isoformat(),
+            len(case.corrections), case.revoked.date.isoformat() if case.revoked else "",
+            url_of[case.slug],
         )
     return _csv(CSV_COLUMNS, (row(case) for case in cases))
+
+
+def withdrawn_json(withdrawn: Iterable[tuple[Case, date, str]]) -> str:
+    """``borttagna.json``: every withdrawn decision's diary number, since when, and its
+    address, so those who copied the data know what to delete. Nothing else of them."""
+    return _dumps({"withdrawn": [
+        {"diary_number": case.diary_number, "withdrawn_on": day.isoformat(), "url": url}
+        for case, day, url in withdrawn]})
 
 
 def funding_csv(cases: Iterable[Case], programmes: dict[str, Programme]) -> str:

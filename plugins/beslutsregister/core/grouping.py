@@ -97,6 +97,19 @@ class Register:
         return self._by_slug.get(slug)
 
     @cached_property
+    def by_diary_number(self) -> dict[str, Case]:
+        return {case.diary_number: case for case in self.cases}
+
+    @cached_property
+    def revoked_by(self) -> dict[str, tuple[Case, ...]]:
+        """Diary number -> the decisions it revoked (``revoked.by``), in case order."""
+        groups: dict[str, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            if case.revoked is not None and case.revoked.by:
+                groups[case.revoked.by].append(case)
+        return {number: tuple(cases) for number, cases in groups.items()}
+
+    @cached_property
     def _by_slug(self) -> dict[str, Case]:
         return {case.slug: case for case in self.cases}
 

@@ -17,6 +17,7 @@ class Visibility(Enum):
     PUBLISHED = "published"
     DRAFT = "draft"
     EMBARGOED = "embargoed"
+    WITHDRAWN = "withdrawn"  # taken off the web: only a notice stays at its address
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,47 @@ class Funding:
     note: str | None = None
 
 
+#: The kinds of correction and their legal basis (förvaltningslagen 2017:900).
+CORRECTION_KINDS = {
+    "rättelse": "Rättelse enligt 36 § förvaltningslagen",
+    "ändring": "Ändring enligt 37–38 § förvaltningslagen",
+}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A notice after publication: a rättelse (an obvious error corrected) or an ändring
+    (the decision changed), with the decision that made it, if any."""
+
+    date: dt.date
+    kind: str  # a key of CORRECTION_KINDS
+    text: str
+    decision: str | None = None  # diary number
+
+    @property
+    def legal_basis(self) -> str:
+        return CORRECTION_KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """The decision was revoked (upphävt) or replaced, on ``date``, by ``by`` if given."""
+
+    date: dt.date
+    by: str | None = None  # diary number of the revoking decision
+    text: str | None = None
+
+
+def retention_limit(decided: dt.date, years: int) -> dt.date:
+    """The day a decision of ``decided`` is more than ``years`` years old: the day after
+    its anniversary (a 29 February decision's anniversary is 28 February)."""
+    try:
+        anniversary = decided.replace(year=decided.year + years)
+    except ValueError:
+        anniversary = decided.replace(year=decided.year + years, day=28)
+    return anniversary + dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Case:
     """One decision (delegationsbeslut) as written in a case file, validated.
@@ -118,6 +160,9 @@ class Case:
     funding: tuple[Funding, ...] = ()
     status: str = "published"
     publish_after: dt.date | None = None
+    corrections: tuple[Correction, ...] = ()
+    revoked: Revocation | None = None
+    withdrawn_on: dt.date | None = None
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -133,10 +178,33 @@ class Case:
         """Programme ids in the order written, each once."""
         return tuple(dict.fromkeys(f.programme for f in self.funding))
 
-    def visibility(self, today: dt.date) -> Visibility:
-        """Drafts are never public; an embargo lifts on its ``publish_after`` day."""
+    @property
+    def modified(self) -> dt.date:
+        """The latest of the decision date, its corrections and its revocation."""
+        days = [self.date, *(c.date for c in self.corrections)]
+        if self.revoked is not None:
+            days.append(self.revoked.date)
+        return max(days)
+
+    def withdrawal(self, today: dt.date, retention_years: int | None = None) -> dt.date | None:
+        """Since when the decision is off the web, if it is by ``today``: its
+        ``withdrawn_on`` (``status: withdrawn``), or the day it passed the retention
+        limit (decisions more than ``retention_years`` years old)."""
+        if self.status == "withdrawn":
+            return self.withdrawn_on or self.date  # validation requires withdrawn_on
+        if retention_years is not None:
+            limit = retention_limit(self.date, retention_years)
+            if today >= limit:
+                return limit
+        return None
+
+    def visibility(self, today: dt.date, retention_years: int | None = None) -> Visibility:
+        """Drafts are never public; an embargo lifts on its ``publish_after`` day; a
+        withdrawn decision (or one past the retention limit) is public no more."""
         if self.status == "draft":
             return Visibility.DRAFT
         if self.publish_after is not None and today < self.publish_after:
-            return Visibility.EMBARGOED
+            return Visibility.EMBARGOED  # never public yet: not even a notice of it
+        if self.withdrawal(today, retention_years) is not None:
+            return Visibility.WITHDRAWN
         return Visibility.PUBLISHED

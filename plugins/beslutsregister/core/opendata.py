@@ -10,6 +10,7 @@ is not described, and nothing described is missing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -24,6 +25,8 @@ JSON_EXPORT = f"{REGISTER_DIR}/beslut.json"
 CSV_EXPORT = f"{REGISTER_DIR}/beslut.csv"
 FUNDING_CSV = f"{REGISTER_DIR}/finansiering.csv"
 ATOM_FEED = f"{REGISTER_DIR}/senaste.xml"
+CHANGE_FEED = f"{REGISTER_DIR}/andringar.xml"
+WITHDRAWN_LIST = f"{REGISTER_DIR}/borttagna.json"
 CATALOGUE = f"{REGISTER_DIR}/katalog.rdf"
 OPEN_DATA_PAGE = f"{REGISTER_DIR}/oppna-data.md"
 OPEN_DATA_TITLE = "Öppna data"
@@ -81,6 +84,7 @@ class OpenData:
     site_name: str = "Beslutsregister"
     feed_size: int = 50
     records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
+    withdrawn: list[tuple[Case, date]] = field(default_factory=list)  # and since when
 
     # -- addresses ----------------------------------------------------------------------
 
@@ -91,6 +95,10 @@ class OpenData:
     @staticmethod
     def year_file(year: int, extension: str) -> str:
         return f"{REGISTER_DIR}/ar/{year}.{extension}"
+
+    @staticmethod
+    def change_archive(year: int) -> str:
+        return f"{REGISTER_DIR}/andringar/{year}.xml"
 
     @staticmethod
     def programme_feed(programme_id: str) -> str:
@@ -142,8 +150,12 @@ class OpenData:
                  Link(CSV_TYPE, "Alla finansieringsrader som CSV (för pivottabeller)",
                       FUNDING_CSV),
                  Link(JSON_TYPE, "Alla publicerade beslut som JSON", JSON_EXPORT)]
+        links.append(Link(JSON_TYPE, "Borttagna beslut (diarienummer och datum) som JSON",
+                          WITHDRAWN_LIST))
         if self.has_feeds:
             links.append(self.feed_link(self.latest_feed))
+            links.append(Link(ATOM_TYPE, "Ändringar: publiceringar, rättelser, upphävanden "
+                                         "och borttagningar", CHANGE_FEED))
         return tuple(links)
 
     # -- feeds -----------------------------------------------------------------------------
@@ -204,13 +216,52 @@ class OpenData:
                 (records[c.slug][0] for c in cases), register.programmes)
         for case in register.cases:
             files[self.case_json(case)] = records[case.slug][1]
+        files[WITHDRAWN_LIST] = exports.withdrawn_json(
+            (case, day, self.case_url(case)) for case, day in self.withdrawn)
         for feed in self.all_feeds():
             files[feed.path] = feeds.atom(
-                feed, feed_url=self.absolute(feed.path), page_url=self.page_url(feed.page),
-                author=self.facts.publisher, programmes=register.programmes,
-                case_url=self.case_url)
+                feed.title, feed_url=self.absolute(feed.path),
+                page_url=self.page_url(feed.page), author=self.facts.publisher,
+                entries=feeds.decision_entries(feed, register.programmes, self.case_url))
+        if self.has_feeds:
+            files.update(self.change_feeds())
         if self.site_url:
             files[CATALOGUE] = dcat.catalogue_rdf(self.catalogue(files))
+        return files
+
+    def change_years(self) -> list[int]:
+        """The years with changes, oldest first: one archive of the change feed each."""
+        return sorted({c.day.year for c in feeds.changes(self.register.cases, self.withdrawn)})
+
+    def change_feeds(self) -> dict[str, str]:
+        """The change feed (the newest changes) and its archives, one per year (RFC 5005)."""
+        changes = feeds.changes(self.register.cases, self.withdrawn)
+        by_year: dict[int, list[feeds.Change]] = {}
+        for change in changes:
+            by_year.setdefault(change.day.year, []).append(change)
+        years = sorted(by_year)
+
+        def entries(found: list[feeds.Change]) -> list[feeds.Entry]:
+            return [feeds.change_entry(c, self.register.programmes, self.case_url)
+                    for c in found]
+
+        page_url, author = self.page_url(OPEN_DATA_PAGE), self.facts.publisher
+        title = f"Ändringar i {self.site_name}"
+        files = {CHANGE_FEED: feeds.atom(
+            title, feed_url=self.absolute(CHANGE_FEED), entries=entries(
+                changes[:self.feed_size]),
+            links=[("prev-archive", self.absolute(self.change_archive(years[-1])))]
+            if years else [], page_url=page_url, author=author)}
+        for index, year in enumerate(years):
+            links = [("current", self.absolute(CHANGE_FEED))]
+            if index:
+                links.append(("prev-archive", self.absolute(self.change_archive(years[index - 1]))))
+            if index + 1 < len(years):
+                links.append(("next-archive", self.absolute(self.change_archive(years[index + 1]))))
+            files[self.change_archive(year)] = feeds.atom(
+                f"{title} {year}", feed_url=self.absolute(self.change_archive(year)),
+                entries=entries(by_year[year]), links=links, archive=True,
+                page_url=page_url, author=author)
         return files
 
     # -- the DCAT-AP-SE catalogue --------------------------------------------------------

@@ -13,11 +13,13 @@ from .dcat import frequency_label
 from .exports import FORMULA_STARTS
 from .opendata import (
     CATALOGUE,
+    CHANGE_FEED,
     CSV_EXPORT,
     FUNDING_CSV,
     JSON_EXPORT,
     OPEN_DATA_PAGE,
     OPEN_DATA_TITLE,
+    WITHDRAWN_LIST,
     OpenData,
 )
 from .pages import TOP_LEVEL, Link, PageSpec, _a, _Document, _e
@@ -77,7 +79,8 @@ def open_data_page(data: OpenData) -> PageSpec:
              "får publiceras och skyddade personuppgifter finns aldrig med.</p>")
 
     doc.markdown("## Ladda ned")
-    doc.html(links(data.register_links()[:3]))
+    doc.html(links([link for link in data.register_links() if link.path in (
+        CSV_EXPORT, FUNDING_CSV, JSON_EXPORT)]))
     if register.by_year:
         doc.html("<p>Per år (samma kolumner och fält som filerna för hela registret):</p>")
         doc.html("<ul>" + "".join(
@@ -93,6 +96,10 @@ def open_data_page(data: OpenData) -> PageSpec:
     doc.html("<p>Fälten beskrivs maskinläsbart i JSON Schema: "
              f"{link(DECISION_SCHEMA, 'ett beslut')} och "
              f"{link(REGISTER_SCHEMA, 'hela registret och årsfilerna')}.</p>")
+    doc.html(f"<p>{link(WITHDRAWN_LIST, 'borttagna.json')} listar beslut som tagits bort "
+             "från webbplatsen (för att de publicerats av misstag eller passerat tiden "
+             "registret visar beslut): diarienummer, datum och adress, men inget annat. Har "
+             "du kopierat registrets data, ta bort dem ur din kopia.</p>")
     if data.site_url:
         doc.html(f"<p>{link(CATALOGUE, 'Datakatalogen')} beskriver datamängderna enligt "
                  "DCAT-AP-SE, så att Sveriges dataportal (dataportal.se) kan hämta in dem.</p>")
@@ -101,6 +108,13 @@ def open_data_page(data: OpenData) -> PageSpec:
         doc.markdown("## Följ nya beslut")
         doc.html(f"<p>{_e(FEEDS_EXPLAINED)}</p>")
         doc.html(links([data.feed_link(data.latest_feed)]))
+        doc.html(f"<p>{link(CHANGE_FEED, 'Ändringar')} har en post för varje publicering, "
+                 "rättelse, ändring, upphävande och borttagning, nyaste först. En "
+                 "borttagning anger bara diarienumret och datumet. Flödet har de senaste "
+                 "posterna; hela historiken finns i ett arkiv per år som flödet länkar till "
+                 "(RFC 5005): " + ", ".join(
+                     link(data.change_archive(year), str(year))
+                     for year in data.change_years()) + ".</p>")
         if data.programme_feeds:
             doc.markdown("### Per finansieringsprogram")
             doc.html(links([data.feed_link(f) for f in data.programme_feeds.values()]))

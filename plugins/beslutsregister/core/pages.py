@@ -21,6 +21,15 @@ from .addresses import unit_slug
 from .fingerprint import fingerprint
 from .grouping import ProgrammeGroup, Register
 from .model import Case, Visibility
+from .notices import (
+    REQUEST_HEADING,
+    DocumentRequests,
+    LinkTo,
+    list_marks,
+    notices_html,
+    revokes_html,
+    tombstone_html,
+)
 from .privacy import mask_text, public_decision_maker, public_officer
 from .swedish import count_decisions, format_date, format_sek
 
@@ -74,6 +83,7 @@ class PageSpec:
     case: Case | None = None  # the decision of a case page
     updated: date | None = None  # the sitemap's lastmod: the newest decision it shows
     alternates: tuple[Link, ...] = ()  # <link rel="alternate"> in the page's head
+    noindex: bool = False  # not for search engines, not in the sitemap (a tombstone)
 
     @cached_property
     def digest(self) -> str:
@@ -127,10 +137,10 @@ class _Document:
 
     def spec(self, src_uri: str, title: str, nav_group: str | None = None,
              case: Case | None = None, updated: date | None = None,
-             alternates: tuple[Link, ...] = ()) -> PageSpec:
+             alternates: tuple[Link, ...] = (), noindex: bool = False) -> PageSpec:
         head = "\n\n".join(self.head) + ("\n\n" if self.head and self.parts else "")
         return PageSpec(src_uri, title, "\n\n".join(self.parts) + "\n", nav_group,
-                        tuple(self.blocks), head, case, updated, alternates)
+                        tuple(self.blocks), head, case, updated, alternates, noindex)
 
 
 class Urls:
@@ -222,13 +232,16 @@ def _row(label: str, html: str) -> str:
     return f'<tr><th scope="row">{_e(label)}</th><td>{html}</td></tr>'
 
 
-def status_banner(case: Case, today: date) -> str:
-    """The preview banner of a case that is not (yet) public, else an empty string."""
-    state = case.visibility(today)
+def status_banner(case: Case, today: date, retention_years: int | None = None) -> str:
+    """The preview banner of a case that is not (yet, or any more) public, else ""."""
+    state = case.visibility(today, retention_years)
+    withdrawn = case.withdrawal(today, retention_years)
     if state is Visibility.DRAFT:
         text = "Utkast – ej publicerat"
     elif state is Visibility.EMBARGOED and case.publish_after is not None:
         text = f"Publiceras {case.publish_after.isoformat()}"
+    elif state is Visibility.WITHDRAWN and withdrawn is not None:
+        text = f"Borttaget från webben {withdrawn.isoformat()}"
     else:
         return ""
     return f'<strong class="br-status br-status--{state.value}">{_e(text)}</strong>'
@@ -244,11 +257,15 @@ class PageBuilder:
         today: date,
         row_cache: dict[tuple[str, str | None, str], tuple[Case, str]] | None = None,
         data: DataLinks | None = None,
+        retention_years: int | None = None,
+        requests: DocumentRequests | None = None,
     ) -> None:
         self.register = register
         self.urls = urls
         self.today = today
         self.data = data  # the open-data files pages link to (None: no links)
+        self.retention_years = retention_years
+        self.requests = requests or DocumentRequests()  # "Begär ut handlingarna"
         # Table rows of unchanged cases, reusable across builds with the same urls/today:
         # a case appears in four or more tables, and the preview rebuilds them all.
         self.row_cache = {} if row_cache is None else row_cache
@@ -269,9 +286,15 @@ class PageBuilder:
     def case_page(self, case: Case) -> PageSpec:
         src = self.urls.case(case)
         doc = _Document()
-        banner = status_banner(case, self.today)
+        banner = status_banner(case, self.today, self.retention_years)
         if banner:
             doc.html(f'<p class="br-banner" role="status">{banner}</p>')
+        link_to = self._link_to(src)
+        for notice in (notices_html(case, link_to),
+                       revokes_html(self.register.revoked_by.get(case.diary_number, ()),
+                                    link_to)):
+            if notice:
+                doc.html(notice)
         doc.html(self._facts_table(case, src))
         body = mask_text(case.body).strip()
         if body:
@@ -279,11 +302,45 @@ class PageBuilder:
         if case.funding:
             doc.markdown("## Finansiering")
             doc.html(self._funding_table(case, src))
+        self._request(doc, case.diary_number)
         links = self.data.case_links(case) if self.data else ()
         if links:
             doc.html('<p class="br-data">Beslutet som öppna data: '
                      + self._links(src, links) + "</p>")
-        return doc.spec(src, case.title, case=case, updated=case.date, alternates=links)
+        return doc.spec(src, case.title, case=case, updated=case.modified, alternates=links)
+
+    def tombstone_page(self, case: Case, withdrawn: date) -> PageSpec:
+        """A withdrawn decision's address: its diary number, since when, how to ask.
+
+        Nothing else of the case: not its title (the page's title is the number)."""
+        src = self.urls.case(case)
+        doc = _Document()
+        doc.html(tombstone_html(case.diary_number, withdrawn))
+        self._request(doc, case.diary_number)
+        return doc.spec(src, case.diary_number, noindex=True)
+
+    def _request(self, doc: _Document, diary_number: str) -> None:
+        if self.requests:
+            doc.markdown(f"## {REQUEST_HEADING}")
+            doc.html(self.requests.html(diary_number))
+
+    def _link_to(self, src: str) -> LinkTo:
+        """Links from the page ``src`` to other decisions by diary number (None: the
+        register does not publish that decision; it is shown as text)."""
+        def link(diary_number: str) -> str | None:
+            target = self.register.by_diary_number.get(diary_number)
+            return None if target is None else self.urls.link(src, self.urls.case(target))
+        return link
+
+    def references(self, case: Case) -> tuple[object, ...]:
+        """What a case page shows of other decisions: a cached page is reused only while
+        these are the same (a revoking decision added, a linked one withdrawn)."""
+        numbers = [c.decision for c in case.corrections if c.decision]
+        if case.revoked is not None and case.revoked.by:
+            numbers.append(case.revoked.by)
+        known = self.register.by_diary_number
+        return (tuple(known.get(n) for n in numbers),
+                self.register.revoked_by.get(case.diary_number, ()))
 
     def _links(self, src: str, links: Iterable[Link]) -> str:
         return ", ".join(f'<a href="{_e(self.urls.link(src, link.path))}" '
@@ -350,9 +407,11 @@ class PageBuilder:
             link = _a(self.urls.link(src, self.urls.programme(source.programme)), name)
             rows.append(
                 f'<tr><th scope="row">{link}</th>'
-                f"<td>{_e(programme.funder if programme and programme.funder else '')}</td>"
-                f'<td class="br-amount">{_e(format_sek(source.amount_sek))}</td>'
-                f"<td>{_e(source.note or '')}</td></tr>"
+                '<td data-label="Finansiär">'
+                f"{_e(programme.funder if programme and programme.funder else '')}</td>"
+                '<td class="br-amount" data-label="Belopp">'
+                f"{_e(format_sek(source.amount_sek))}</td>"
+                f'<td data-label="Kommentar">{_e(source.note or "")}</td></tr>'
             )
         return (
             '<table class="br-funding">\n<caption>Finansiering per program</caption>\n'
@@ -360,7 +419,8 @@ class PageBuilder:
             '<th scope="col" class="br-amount">Belopp</th><th scope="col">Kommentar</th></tr>'
             "</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
             f'<tfoot><tr><th scope="row">Summa</th><td></td>'
-            f'<td class="br-amount">{_e(format_sek(case.total_sek))}</td><td></td></tr></tfoot>'
+            '<td class="br-amount" data-label="Belopp">'
+            f'{_e(format_sek(case.total_sek))}</td><td></td></tr></tfoot>'
             "\n</table>"
         )
 
@@ -482,7 +542,10 @@ class PageBuilder:
         amount = (sum(f.amount_sek for f in case.funding if f.programme == programme_id)
                   if programme_id else case.total_sek)
         title = _a(self.urls.link(src, self.urls.case(case)), case.title)
-        banner = status_banner(case, self.today)
+        marks = list_marks(case)
+        if marks:
+            title = f"{title} {marks}"
+        banner = status_banner(case, self.today, self.retention_years)
         return (
             f'<tr><th scope="row"><span class="br-diary">{_e(case.diary_number)}</span></th>'
             f"<td>{_time(case.date)}</td>"

@@ -64,8 +64,20 @@ def resolve_today(fixed: str | None = None, source: str = "option 'today'") -> d
         return date.today()
 
 
-def visible_cases(cases: Iterable[Case], today: date, preview: bool) -> list[Case]:
-    """Cases a build may show: all in a staff preview, else only published ones."""
+def visible_cases(cases: Iterable[Case], today: date, preview: bool,
+                  retention_years: int | None = None) -> list[Case]:
+    """Cases a build may show: all in a staff preview, else only published ones (not
+    drafts, not embargoed, not withdrawn or past the retention limit)."""
     if preview:
         return list(cases)
-    return [c for c in cases if c.visibility(today) is Visibility.PUBLISHED]
+    return [c for c in cases
+            if c.visibility(today, retention_years) is Visibility.PUBLISHED]
+
+
+def withdrawn_cases(cases: Iterable[Case], today: date,
+                    retention_years: int | None = None) -> list[tuple[Case, date]]:
+    """Cases taken off the web by ``today``, with the day each was: their addresses keep
+    a notice with the diary number, and nothing else of them is published."""
+    return [(c, day) for c in cases
+            if c.visibility(today, retention_years) is Visibility.WITHDRAWN
+            and (day := c.withdrawal(today, retention_years)) is not None]

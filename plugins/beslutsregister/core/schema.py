@@ -81,6 +81,25 @@ DECISION_PROPERTIES: dict[str, dict[str, Any]] = {
                 "examples": [[{"programme": "react-eu", "amount_sek": 460000, "note": None}]]},
     "total_sek": _kronor("Summan av finansieringsraderna i kronor (0 utan finansiering).",
                          920000),
+    "corrections": {"type": "array", "items": _object("En rättelse eller ändring.", {
+        "date": _day("Datum för rättelsen eller ändringen.", "2024-03-04"),
+        "kind": {**_text("rättelse (36 § förvaltningslagen: ett uppenbart skriv- eller "
+                         "räknefel rättat) eller ändring (37–38 § förvaltningslagen).",
+                         "rättelse"), "enum": ["rättelse", "ändring"]},
+        "text": _text("Vad som rättades eller ändrades.",
+                      "Beloppet rättat från 46 000 kronor till 460 000 kronor."),
+        "decision": _text("Diarienumret för beslutet som gjorde ändringen.", "RUN/90/2024",
+                          nullable=True),
+    }), "description": "Rättelser och ändringar efter publiceringen, äldst först; tom "
+                       "lista om inga.", "examples": [[]]},
+    "revoked": _object("Upphävandet; null om beslutet inte är upphävt.", {
+        "date": _day("Datum då beslutet upphävdes.", "2024-05-20"),
+        "by": _text("Diarienumret för beslutet som upphävde det.", "RUN/90/2024",
+                    nullable=True),
+        "text": _text("Förklaring.", "Förstudien genomförs inte.", nullable=True),
+    }, nullable=True),
+    "modified": _day("Senast ändrad: det senaste av beslutsdatum, rättelser och "
+                     "upphävande.", "2024-03-04"),
     "url": {**_text("Beslutets sida i registret.",
                     "https://beslut.example.se/beslut/run-138-2024/"), "format": "uri"},
 }
@@ -187,6 +206,11 @@ CSV_FIELDS: tuple[FieldDoc, ...] = (
     FieldDoc("program", "text", "Finansieringsprogrammens id, åtskilda med |.",
              "react-eu|tillvaxtverket-1-1"),
     FieldDoc("belopp_sek", "heltal (kronor)", "Summan av beslutets finansiering.", "920000"),
+    FieldDoc("senast_andrad", "datum", "Det senaste av beslutsdatum, rättelser och "
+             "upphävande.", "2024-03-04"),
+    FieldDoc("rattelser", "heltal", "Antal rättelser och ändringar efter publiceringen.", "1"),
+    FieldDoc("upphavd", "datum", "Datum då beslutet upphävdes; tomt om det inte är upphävt.",
+             "2024-05-20"),
     FieldDoc("url", "webbadress", "Beslutets sida i registret.",
              "https://beslut.example.se/beslut/run-138-2024/"),
 )

@@ -15,10 +15,11 @@ from typing import Any
 from .grouping import Register
 from .loading import LoadResult
 from .model import Case
+from .notices import DocumentRequests
 from .opendata import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, OpenData, OpenDataFacts
 from .opendata_page import open_data_page
 from .pages import TOP_LEVEL, PageBuilder, PageSpec, Urls
-from .publication import visible_cases
+from .publication import visible_cases, withdrawn_cases
 from .statistics import statistics_page
 
 __all__ = ["ATOM_FEED", "CSV_EXPORT", "JSON_EXPORT", "CasePageMemo", "RegisterSite"]
@@ -35,12 +36,13 @@ class CasePageMemo:
     """
 
     key: tuple[object, ...] = ()
-    pages: dict[str, tuple[Case, PageSpec]] = field(default_factory=dict)
+    pages: dict[str, tuple[Case, tuple[object, ...], PageSpec]] = field(default_factory=dict)
     rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
     data_files: tuple[tuple[Case, ...], dict[str, str]] = ((), {})
     records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
 
-    def lookup(self, key: tuple[object, ...]) -> dict[str, tuple[Case, PageSpec]]:
+    def lookup(self, key: tuple[object, ...]
+               ) -> dict[str, tuple[Case, tuple[object, ...], PageSpec]]:
         if key != self.key:
             self.clear()
             self.key = key
@@ -68,6 +70,8 @@ class RegisterSite:
     feed_size: int = 50
     open_data_facts: OpenDataFacts = field(default_factory=lambda: OpenDataFacts("Registret"))
     site_name: str = "Beslutsregister"
+    retention_years: int | None = None
+    requests: DocumentRequests = field(default_factory=DocumentRequests)
     memo: CasePageMemo = field(default_factory=CasePageMemo)
     urls: Urls = field(init=False)
 
@@ -76,37 +80,50 @@ class RegisterSite:
 
     @cached_property
     def register(self) -> Register:
-        return Register.of(visible_cases(self.loaded.cases, self.today, self.preview),
-                           self.loaded.programmes)
+        return Register.of(visible_cases(self.loaded.cases, self.today, self.preview,
+                                         self.retention_years), self.loaded.programmes)
+
+    @cached_property
+    def withdrawn(self) -> list[tuple[Case, date]]:
+        """Decisions taken off the web, with since when, in case order."""
+        found = withdrawn_cases(self.loaded.cases, self.today, self.retention_years)
+        return sorted(found, key=lambda item: (-item[0].date.toordinal(),
+                                               item[0].diary_number))
 
     @cached_property
     def builder(self) -> PageBuilder:
         self.memo.lookup(self._memo_key())
         return PageBuilder(self.register, self.urls, self.today, self.memo.rows,
-                           self.open_data)
+                           self.open_data, self.retention_years, self.requests)
 
     @cached_property
     def open_data(self) -> OpenData:
         """The open-data files: of public cases only, even in a preview."""
         self.memo.lookup(self._memo_key())
         return OpenData(self.public, self.urls, self.open_data_facts, self.site_url,
-                        self.site_name, self.feed_size, self.memo.records)
+                        self.site_name, self.feed_size, self.memo.records,
+                        withdrawn=self.withdrawn)
 
     def _memo_key(self) -> tuple[object, ...]:
         return (self.today, tuple(self.loaded.programmes.items()), self.use_directory_urls,
                 self.preview, self.site_url, self.feed_size, self.open_data_facts,
-                self.site_name)
+                self.site_name, self.retention_years, self.requests)
 
     def case_pages(self) -> list[PageSpec]:
         pages = self.memo.lookup(self._memo_key())
-        current: dict[str, tuple[Case, PageSpec]] = {}
+        current: dict[str, tuple[Case, tuple[object, ...], PageSpec]] = {}
+        builder = self.builder
         for case in self.register.cases:
             known = pages.get(case.slug)
-            if known is None or known[0] is not case:
-                known = (case, self.builder.case_page(case))
+            references = builder.references(case)
+            if known is None or known[0] is not case or known[1] != references:
+                known = (case, references, builder.case_page(case))
             current[case.slug] = known
         self.memo.pages = current
-        return [spec for _, spec in current.values()]
+        specs = [spec for _, _, spec in current.values()]
+        if not self.preview:  # a preview shows a withdrawn decision in full, with a banner
+            specs += [builder.tombstone_page(case, day) for case, day in self.withdrawn]
+        return specs
 
     def overview_pages(self) -> list[PageSpec]:
         """Start, statistics, open data, then year, programme and unit pages."""
@@ -120,8 +137,8 @@ class RegisterSite:
         in a preview, without its drafts and embargoed cases (exports, feed, search)."""
         if not self.preview:
             return self.register
-        return Register.of(visible_cases(self.register.cases, self.today, preview=False),
-                           self.register.programmes)
+        return Register.of(visible_cases(self.register.cases, self.today, False,
+                                         self.retention_years), self.register.programmes)
 
     def data_files(self) -> dict[str, str]:
         """Exports and feed: public cases only, even in a preview (they are never drafts)."""

@@ -16,7 +16,18 @@ from datetime import date
 from typing import TypeVar
 
 from .addresses import slugify
-from .model import Case, DecisionMaker, Funding, Officer, Problem, Programme, Project
+from .model import (
+    CORRECTION_KINDS,
+    Case,
+    Correction,
+    DecisionMaker,
+    Funding,
+    Officer,
+    Problem,
+    Programme,
+    Project,
+    Revocation,
+)
 from .privacy import opens_mask
 from .texthygiene import find_invisible, normalise
 from .yamlsource import FrontMatterDocument, Node
@@ -29,20 +40,28 @@ DEFAULT_DIARY_DESCRIPTION = "PREFIX/SERIAL/YEAR in ASCII capitals and digits, e.
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"-?[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_STATUSES = ("published", "draft")
+_STATUSES = ("published", "draft", "withdrawn")
+_WITHDRAWN_ON = "the date the decision was taken off the web, YYYY-MM-DD"
 
 CASE_FIELDS = (
     "diary_number", "title", "date", "unit", "officer", "decided_by", "delegation",
     "reported_to", "copy_to", "project", "funding", "status", "publish_after",
+    "corrections", "revoked", "withdrawn_on",
 )
 OFFICER_FIELDS = ("name", "email", "phone", "protected")
 #: Fields whose absence publishes: blank, they are an error (:meth:`FieldReader.no_blanks`).
-GATE_FIELDS = {"status": "published or draft",
-               "publish_after": "the date the embargo lifts, YYYY-MM-DD"}
+GATE_FIELDS = {"status": "published, draft or withdrawn",
+               "publish_after": "the date the embargo lifts, YYYY-MM-DD",
+               "withdrawn_on": _WITHDRAWN_ON,
+               # blank, a decision's notices would silently not be shown
+               "corrections": "a list of '- date: ... kind: ... text: ...' entries",
+               "revoked": "'date: ...' indented under it"}
 OFFICER_GATE_FIELDS = {"protected": "true or false"}
 DECIDED_BY_FIELDS = ("name", "role")
 PROJECT_FIELDS = ("name", "start", "end", "budget_sek")
 FUNDING_FIELDS = ("programme", "amount_sek", "note")
+CORRECTION_FIELDS = ("date", "kind", "text", "decision")
+REVOKED_FIELDS = ("date", "by", "text")
 PROGRAMME_FIELDS = ("name", "funder", "url", "description")
 
 
@@ -189,10 +208,10 @@ class FieldReader:
         values = [self.text(item, f"{field}[{i}]") for i, item in enumerate(node.elements)]
         return tuple(v for v in values if v is not None)
 
-    def mapping(self, node: Node, field: str) -> Node | None:
+    def mapping(self, node: Node, field: str, example: str = "name") -> Node | None:
         if node.kind != "map":
             self.problem(node.line, field, f"is a {_kind(node)}; expected fields indented "
-                         "under it, e.g. 'name: ...'")
+                         f"under it, e.g. '{example}: ...'")
             return None
         return node
 
@@ -249,8 +268,12 @@ def read_case(document: FrontMatterDocument, source: str, rules: CaseRules) -> t
     status = reader.optional(fields, "status", "", reader.text) or "published"
     if status not in _STATUSES:
         reader.problem(fields["status"][0], "status", f"'{status}' is not a status; expected "
-                       "published or draft" + suggest(status, _STATUSES))
+                       "published, draft or withdrawn" + suggest(status, _STATUSES))
     publish_after = reader.optional(fields, "publish_after", "", reader.date)
+    notices = _Notices(reader, rules, decided, diary_number)
+    corrections = reader.optional(fields, "corrections", "", notices.corrections) or ()
+    revoked = reader.optional(fields, "revoked", "", notices.revocation)
+    withdrawn_on = _withdrawn_on(reader, root, fields, status, decided)
 
     if reader.problems:
         return None, reader.problems
@@ -273,6 +296,9 @@ def read_case(document: FrontMatterDocument, source: str, rules: CaseRules) -> t
         funding=funding,
         status=status,
         publish_after=publish_after,
+        corrections=corrections,
+        revoked=revoked,
+        withdrawn_on=withdrawn_on,
         field_lines={key: line for key, (line, _) in fields.items()},
     )
     return case, reader.problems
@@ -349,6 +375,111 @@ def _funding(
         if programme is not None and amount is not None:
             sources.append(Funding(programme=programme, amount_sek=amount, note=note))
     return tuple(sources)
+
+
+def _withdrawn_on(
+    reader: FieldReader, root: Node, fields: dict[str, tuple[int, Node]], status: str,
+    decided: date | None,
+) -> date | None:
+    """``withdrawn_on``: required with ``status: withdrawn``, a problem without it."""
+    withdrawn_on = reader.optional(fields, "withdrawn_on", "", reader.date)
+    if status == "withdrawn" and "withdrawn_on" not in root.items:  # blank: no_blanks says so
+        reader.problem(fields["status"][0], "withdrawn_on", f"is missing; expected "
+                       f"{_WITHDRAWN_ON}, with status: withdrawn")
+    status_written = "status" in fields or "status" not in root.items  # not blank
+    if ("withdrawn_on" in fields and status_written and status in _STATUSES
+            and status != "withdrawn"):
+        reader.problem(fields["withdrawn_on"][0], "withdrawn_on", f"is set, but the status is "
+                       f"{status}; expected status: withdrawn with it, or the line left out")
+        return None
+    if withdrawn_on is not None and decided is not None and withdrawn_on < decided:
+        reader.problem(fields["withdrawn_on"][0], "withdrawn_on", f"{withdrawn_on} is before "
+                       f"the decision date {decided}; expected a date on or after it")
+        return None
+    return withdrawn_on
+
+
+class _Notices:
+    """Reads what happened to a decision after it was taken: ``corrections`` and
+    ``revoked``, checked against its decision date and its own diary number."""
+
+    def __init__(self, reader: FieldReader, rules: CaseRules, decided: date | None,
+                 own: str | None) -> None:
+        self.reader = reader
+        self.rules = rules
+        self.decided = decided
+        self.own = own
+
+    def corrections(self, node: Node, field: str) -> tuple[Correction, ...] | None:
+        reader = self.reader
+        if node.kind != "list":
+            reader.problem(node.line, field, f"is a {_kind(node)}; expected a list of "
+                           "'- date: ... kind: ... text: ...' entries, oldest first")
+            return None
+        notices: list[Correction] = []
+        latest: tuple[date, str] | None = None  # the latest date so far, and whose
+        for index, item in enumerate(node.elements):
+            prefix = f"{field}[{index}]"
+            if reader.mapping(item, prefix, "date") is None:
+                continue
+            fields = reader.fields(item, f"{prefix}.", CORRECTION_FIELDS)
+            day = self._date(fields, prefix, item.line, "the date of the correction, YYYY-MM-DD")
+            if day is not None and latest is not None and day < latest[0]:
+                reader.problem(fields["date"][0], f"{prefix}.date", f"{day} is before "
+                               f"{latest[0]}, the date of {latest[1]}; expected corrections "
+                               "oldest first")
+            if day is not None and (latest is None or day >= latest[0]):
+                latest = (day, prefix)
+            kind = reader.required(fields, "kind", f"{prefix}.", item.line, reader.text,
+                                   "rättelse or ändring")
+            if kind is not None and kind not in CORRECTION_KINDS:
+                reader.problem(fields["kind"][0], f"{prefix}.kind", f"'{kind}' is not a kind; "
+                               "expected rättelse or ändring" + suggest(kind, CORRECTION_KINDS))
+                kind = None
+            text = reader.required(fields, "text", f"{prefix}.", item.line, reader.text,
+                                   "what was corrected or changed, as text")
+            decision = reader.optional(fields, "decision", f"{prefix}.",
+                                       lambda n, f: self._reference(n, f, "made the change"))
+            if day is not None and kind is not None and text is not None:
+                notices.append(Correction(date=day, kind=kind, text=text, decision=decision))
+        return tuple(notices)
+
+    def revocation(self, node: Node, field: str) -> Revocation | None:
+        reader = self.reader
+        if reader.mapping(node, field, "date") is None:
+            return None
+        fields = reader.fields(node, f"{field}.", REVOKED_FIELDS)
+        day = self._date(fields, field, node.line, "the date it was revoked, YYYY-MM-DD")
+        by = reader.optional(fields, "by", f"{field}.",
+                             lambda n, f: self._reference(n, f, "revoked it"))
+        text = reader.optional(fields, "text", f"{field}.", reader.text)
+        return Revocation(date=day, by=by, text=text) if day is not None else None
+
+    def _date(self, fields: dict[str, tuple[int, Node]], prefix: str, parent_line: int,
+              expected: str) -> date | None:
+        """A required ``date`` of a notice, on or after the decision date."""
+        day = self.reader.required(fields, "date", f"{prefix}.", parent_line, self.reader.date,
+                                   expected)
+        if day is not None and self.decided is not None and day < self.decided:
+            self.reader.problem(fields["date"][0], f"{prefix}.date", f"{day} is before the "
+                                f"decision date {self.decided}; expected a date on or after it")
+            return None
+        return day
+
+    def _reference(self, node: Node, field: str, did: str) -> str | None:
+        """The diary number of another decision, the one that ``did`` something."""
+        value = self.reader.text(node, field)
+        if value is None:
+            return None
+        if not re.fullmatch(self.rules.diary_pattern, value):
+            self.reader.problem(node.line, field, f"'{value}' does not match the diary-number "
+                                f"pattern; expected {self.rules.diary_description}")
+            return None
+        if value == self.own:
+            self.reader.problem(node.line, field, f"'{value}' is this decision's own diary "
+                                f"number; expected the diary number of the decision that {did}")
+            return None
+        return value
 
 
 def read_programmes(root: Node | None, source: str) -> tuple[dict[str, Programme], list[Problem]]:
