@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from datetime import date
 from html import unescape
 from pathlib import Path
@@ -214,3 +216,11 @@ def test_a_form_address_takes_the_diary_number() -> None:
     plain = DocumentRequests(url="https://e.example.se/begaran")
     assert plain.href("RUN/1/2024") == "https://e.example.se/begaran?diarienummer=RUN%2F1%2F2024"
     assert not DocumentRequests()
+
+
+def test_check_counts_withdrawn_decisions(built: Site) -> None:
+    result = subprocess.run([sys.executable, "-m", "beslutsregister", "check"], cwd=built.root,
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, (
+        "OK: 6 case files, 4 public, 0 drafts, 0 embargoed, 2 withdrawn "
+        "(as of 2024-06-01).\n"))

@@ -41,7 +41,8 @@ def test_repository_register_is_valid() -> None:
     result = check("-f", str(REPO / "mkdocs.yml"), "--today", "2024-06-01", cwd=Path("/"))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        "OK: 2 case files, 2 public, 0 drafts, 0 embargoed (as of 2024-06-01).\n")
+        "OK: 2 case files, 2 public, 0 drafts, 0 embargoed, 0 withdrawn "
+        "(as of 2024-06-01).\n")
 
 
 def test_default_config_file_is_mkdocs_yml_in_the_working_directory() -> None:
@@ -83,16 +84,19 @@ def test_counts_drafts_and_embargoes_as_of_the_configured_day(site: Site) -> Non
     site.write_case("c.md", case_text(diary_number="RUN/3/2024", publish_after="2024-06-02"))
     config = str(site.root / "mkdocs.yml")  # today: "2024-06-01"
     assert check("-f", config).stdout == (
-        "OK: 3 case files, 1 public, 1 drafts, 1 embargoed (as of 2024-06-01).\n")
+        "OK: 3 case files, 1 public, 1 drafts, 1 embargoed, 0 withdrawn "
+        "(as of 2024-06-01).\n")
     assert check("-f", config, "--today", "2024-06-02").stdout == (
-        "OK: 3 case files, 2 public, 1 drafts, 0 embargoed (as of 2024-06-02).\n")
+        "OK: 3 case files, 2 public, 1 drafts, 0 embargoed, 0 withdrawn "
+        "(as of 2024-06-02).\n")
 
 
 def test_environment_fixes_the_day(site: Site) -> None:
     (site.root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - beslutsregister\n", "utf-8")
     result = check("-f", str(site.root / "mkdocs.yml"), env={"BESLUTSREGISTER_TODAY": "2031-01-02"})
     assert result.stdout == (
-        "OK: 0 case files, 0 public, 0 drafts, 0 embargoed (as of 2031-01-02).\n")
+        "OK: 0 case files, 0 public, 0 drafts, 0 embargoed, 0 withdrawn "
+        "(as of 2031-01-02).\n")
 
 
 @pytest.mark.parametrize(
@@ -148,7 +152,8 @@ def test_options_come_from_mkdocs_yml(tmp_path: Path) -> None:
     (tmp_path / "arenden" / "b.md").unlink()
     result = check("-f", str(tmp_path / "mkdocs.yml"))
     assert result.stdout == (
-        "OK: 1 case files, 1 public, 0 drafts, 0 embargoed (as of 2024-06-01).\n")
+        "OK: 1 case files, 1 public, 0 drafts, 0 embargoed, 0 withdrawn "
+        "(as of 2024-06-01).\n")
 
 
 def test_cases_option_overrides_the_folder(site: Site, tmp_path: Path) -> None:
@@ -256,8 +261,8 @@ class Agreement:
 
 def ok(day: str) -> str:
     public = day >= EMBARGOED_UNTIL
-    return (f"OK: 1 case files, {int(public)} public, 0 drafts, {int(not public)} embargoed "
-            f"(as of {day}).\n")
+    return (f"OK: 1 case files, {int(public)} public, 0 drafts, {int(not public)} embargoed, "
+            f"0 withdrawn (as of {day}).\n")
 
 
 AGREEMENTS = {

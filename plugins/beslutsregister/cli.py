@@ -221,10 +221,11 @@ def check(config_file: Path, cases: str | None, today: str | None) -> int:
         print(f"{count} problem{'s' if count != 1 else ''}; nothing may be published.",
               file=sys.stderr)
         return 1
-    states = [case.visibility(day) for case in loaded.cases]
+    states = [case.visibility(day, options.retention_years) for case in loaded.cases]
     print(f"OK: {len(states)} case files, {states.count(Visibility.PUBLISHED)} public, "
           f"{states.count(Visibility.DRAFT)} drafts, {states.count(Visibility.EMBARGOED)} "
-          f"embargoed (as of {day.isoformat()}).")
+          f"embargoed, {states.count(Visibility.WITHDRAWN)} withdrawn "
+          f"(as of {day.isoformat()}).")
     return 0
 
 
