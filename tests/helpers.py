@@ -6,14 +6,18 @@ with ``--import-mode=importlib`` too (``pythonpath = ["tests"]`` in pyproject.to
 
 from __future__ import annotations
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,3 +218,97 @@ def repository_register(root: Path) -> Site:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return Site(root)
 
+
+
+# -- a register with every page type, served over HTTP (accessibility and HTML tests) --------
+
+#: Units, programmes and themes of :func:`accessible_register`'s generated decisions.
+_UNITS = ("Samhällsutveckling", "Kultur och bildning", "Kollektivtrafik")
+_PROGRAMMES = ("tillvaxtverket-s3", "react-eu", "egen-finansiering", "tillvaxtverket-1-1")
+_THEMES = ("besöksnäring", "kompetensförsörjning", "cirkulär ekonomi", "digital infrastruktur")
+#: A decision without funding, and one with a wide table in its text.
+NO_FUNDING_CASE = "beslut/run-600-2023/"
+BODY_TABLE_CASE = "beslut/run-601-2024/"
+_BODY_TABLE = """\
+## Ärendebeskrivning
+
+Projektets aktiviteter och kostnader per år:
+
+| Aktivitet | Ansvarig organisation | Kostnad 2024 (kronor) | Kostnad 2025 (kronor) | Kommentar |
+| --- | --- | --- | --- | --- |
+| Förstudie om samverkan | Region Jämtland Härjedalen | 120 000 | 0 | Befintlig personal |
+| Workshoppar med kommunerna | Mittuniversitetet | 80 000 | 60 000 | Fyra tillfällen per år |
+
+## Beslut
+
+Beslutet fattas.
+"""
+
+
+def accessible_register(root: Path) -> Site:
+    """The repository's own register (its docs, seeds and settings), with 24 generated
+    decisions on 'samverkan' (more than a page of search results), one without funding
+    and one with a table in its text: every page type the reader can meet."""
+    site = repository_register(root)
+    for i in range(24):
+        year = 2021 + i % 4
+        theme = _THEMES[i % len(_THEMES)]
+        site.write_case(f"gen-{i}.md", case_text(
+            body=(f"## Ärendebeskrivning\n\nRegionen deltar i samverkan om {theme}.\n\n"
+                  "## Beslut\n\nBeslutet fattas.\n"),
+            diary_number=f"RUN/{500 + i}/{year}", title=f"Samverkan om {theme} ({i})",
+            date=f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}", unit=_UNITS[i % 3],
+            funding=[{"programme": _PROGRAMMES[i % 4], "amount_sek": 10_000 + 1_000 * i}]))
+    site.write_case("utan.md", case_text(
+        diary_number="RUN/600/2023", title="Samverkan utan finansiering", date="2023-05-02",
+        funding=None, body="## Beslut\n\nRegionen deltar i samverkan utan egen kostnad.\n"))
+    site.write_case("tabell.md", case_text(
+        diary_number="RUN/601/2024", title="Samverkan med en tabell", date="2024-04-02",
+        unit="Kultur och bildning", body=_BODY_TABLE,
+        officer={"name": "Karl-Johan Handläggarsson",
+                 "email": "karl-johan.handlaggarsson-westerberg@regionjh.se",
+                 "phone": "063-14 65 29"}))
+    site.write_case("noter.md", case_text(
+        diary_number="RUN/602/2024", title="Samverkan som rättats och upphävts",
+        date="2024-01-10", corrections=[
+            {"date": "2024-02-01", "kind": "rättelse", "decision": "RUN/601/2024",
+             "text": "Beloppet rättat från 1 000 kronor till 10 000 kronor."}],
+        revoked={"date": "2024-03-01", "by": "RUN/601/2024", "text": "Samverkan upphör."}))
+    site.write_case("borttagen.md", case_text(
+        diary_number="RUN/603/2024", title="Borttagen samverkan", date="2024-01-11",
+        status="withdrawn", withdrawn_on="2024-02-02"))
+    return site
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host: files of the site, its ``404.html`` for any other address."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on a free port of 127.0.0.1; yields its address (ending '/')."""
+    handler = functools.partial(_SiteHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -58,6 +58,7 @@ from ..search import page as search
 from .buildworker import BuildWorker
 from .compat import live_reload_requested, strict_warnings_counted
 from .config import RegisterConfig
+from .doctables import accessible_doc_tables
 from .hostguard import guard_host
 from .modes import NOINDEX, BuildMode, PreviewMode, PublicBuild, surroundings
 from .navcache import TEMPLATES, NavigationCache
@@ -425,6 +426,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         src_uri = page.file.src_uri
         spec = self.mode.claim_spec(self.specs, src_uri)
         if spec is None:
+            if page.file.generated_by is None:  # a page from docs/: its tables named
+                html = accessible_doc_tables(html)
             return self.mode.rendered_again(src_uri, html)
         if spec.nav_group is not None:
             return spec.fill(html)
