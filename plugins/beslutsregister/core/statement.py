@@ -40,6 +40,11 @@ DEFAULT_KNOWN_ISSUES = (
     "enskilda beslut granskas inte automatiskt och kan därför brista.",
     "Sökningen kräver JavaScript. Utan JavaScript går det att hitta besluten genom "
     "registrets översikt per år, finansieringsprogram och enhet.",
+    "På smala skärmar kan menyknappen inte nås med tangentbordet; menyn öppnas i stället "
+    "när fokus når den, och dess huvudavsnitt kan inte fällas ut med tangentbordet. Alla "
+    "sidor i menyn nås också från registrets översiktssida.",
+    "Webbplatsens tema skriver attributet autocomplete på två dolda kryssrutor, vilket "
+    "inte är giltig HTML. Det påverkar varken läsning eller hjälpmedel.",
 )
 
 
