@@ -88,6 +88,16 @@ nav:
 """
 
 
+def mkdocs_yml(options: str = "", today: str = "2024-06-01", nav: str = "") -> str:
+    """:data:`MKDOCS_YML` with more plugin ``options`` (YAML lines, unindented) and more
+    ``nav`` entries (``- Title: page.md`` lines)."""
+    text = MKDOCS_YML.format(today=today)
+    if options:
+        indented = "".join(f"      {line}\n" for line in options.strip("\n").splitlines())
+        text = text.replace(f'      today: "{today}"\n', f'      today: "{today}"\n{indented}')
+    return text + "".join(f"  {line}\n" for line in nav.strip("\n").splitlines())
+
+
 @dataclass
 class Site:
     """A small register project on disk."""

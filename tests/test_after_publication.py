@@ -17,24 +17,11 @@ import pytest
 from beslutsregister.core.loading import load_register
 from beslutsregister.core.notices import DocumentRequests
 from beslutsregister.core.site import RegisterSite
-from helpers import Site, case_text, make_site
+from helpers import Site, case_text, make_site, mkdocs_yml
 
 SITE_URL = "https://register.example.se/"
-CONFIG = """\
-site_name: Testregister
-site_url: https://register.example.se/
-theme:
-  name: material
-  language: sv
-plugins:
-  - beslutsregister:
-      today: "2024-06-01"
-      retention_years: 10
-      registry_email: registrator@example.se
-nav:
-  - Start: index.md
-  - Om registret: om-registret.md
-"""
+CONFIG = mkdocs_yml("retention_years: 10\nregistry_email: registrator@example.se",
+                    nav="- Om registret: om-registret.md")
 #: What a withdrawn decision had: none of it may reach any output file.
 SECRETS = ["Quokka", "Quokkaenheten", "quokkaenheten", "777 777", "777777", "Wombat",
            "Wombatenheten", "wombatenheten", "Tillbakadragen Handläggare"]

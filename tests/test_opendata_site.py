@@ -15,27 +15,17 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph
 
-from helpers import Site, case_text, copy_seeds, make_site
+from helpers import Site, case_text, copy_seeds, make_site, mkdocs_yml
 
 SITE_URL = "https://register.example.se/"
 SHAPES = Path(__file__).parent / "data" / "dcat" / "dcat-ap-se-shapes.ttl"
-CONFIG = """\
-site_name: Testregister
-site_url: https://register.example.se/
-theme:
-  name: material
-  language: sv
-plugins:
-  - beslutsregister:
-      today: "2024-06-01"
-      open_data:
-        publisher: Region Jämtland Härjedalen
-        contact_email: registrator@example.se
-        frequency: WEEKLY
-        spatial: http://data.europa.eu/nuts/code/SE322
-nav:
-  - Start: index.md
-"""
+CONFIG = mkdocs_yml("""
+open_data:
+  publisher: Region Jämtland Härjedalen
+  contact_email: registrator@example.se
+  frequency: WEEKLY
+  spatial: http://data.europa.eu/nuts/code/SE322
+""")
 
 
 class Links(HTMLParser):
