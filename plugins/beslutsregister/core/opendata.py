@@ -293,8 +293,14 @@ class OpenData:
                 distribution("Alla beslut som JSON", JSON_EXPORT, JSON_TYPE,
                              "Besluten nyaste först, med programlistan; fälten beskrivs "
                              "av registrets JSON-schema."),
+                distribution("Borttagna beslut som JSON", WITHDRAWN_LIST, JSON_TYPE,
+                             "Diarienummer, datum och adress för beslut som tagits bort "
+                             "från webbplatsen, så att kopior kan ta bort dem."),
                 *([distribution("Flöde med de senaste besluten", ATOM_FEED, ATOM_TYPE,
-                                f"Atom-flöde med de {self.feed_size} senaste besluten.")]
+                                f"Atom-flöde med de {self.feed_size} senaste besluten."),
+                   distribution("Flöde med ändringar", CHANGE_FEED, ATOM_TYPE,
+                                "Atom-flöde med publiceringar, rättelser, ändringar, "
+                                "upphävanden och borttagningar, nyaste först.")]
                   if ATOM_FEED in files else []),
             ),
             first_date=first, last_date=last, modified=last, issued=first,
