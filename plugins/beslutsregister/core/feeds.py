@@ -181,7 +181,7 @@ def change_entry(change: Change, programmes: dict[str, Programme],
         summary += f" {case.revoked.text}" if case.revoked.text else ""
     else:
         correction = case.corrections[change.number - 1]
-        by = f" genom beslut {correction.decision}" if correction.decision else ""
+        by = f", genom beslut {correction.decision}" if correction.decision else ""
         title = f"{correction.kind.capitalize()}: {number}: {case.title}"
         summary = (f"{correction.legal_basis}, {format_date(change.day)}{by}. "
                    f"{correction.text}")
