@@ -157,7 +157,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def staging_leftovers(site: Site) -> list[str]:
-    return sorted(p.name for p in site.root.iterdir() if ".staging-" in p.name)
+    return sorted(p.name for p in site.root.iterdir()
+                  if ".staging-" in p.name or ".scratch-" in p.name)
 
 
 @pytest.fixture
@@ -270,6 +271,7 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up(
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert tree_digest(published.site) == before
+    assert list(published.root.glob(".site.scratch-*"))  # its open data, written to copy
     published.built()  # the next build removes what the killed one left
     assert staging_leftovers(published) == []
     assert (published.site / "beslut" / "run-399-2024" / "index.html").is_file()

@@ -113,6 +113,10 @@ class BuildMode(Protocol):
     def finish_site(self, config: MkDocsConfig) -> None:
         """``on_post_build``: every page is written; finish what the mode wrote beside."""
 
+    def data_folder(self) -> Path | None:
+        """``on_files``: a folder to write the open-data files into, for MkDocs to copy;
+        None: hand them to MkDocs in memory."""
+
     def publish(self, config: MkDocsConfig, site: RegisterSite) -> None:
         """``on_post_build``, last: every plugin has written; publish the site."""
 
@@ -225,6 +229,10 @@ class PreviewMode:
         reused = self.keeper.after_build(Path(config.site_dir))
         log.info(f"beslutsregister: preview reused {reused} unchanged pages")
 
+    def data_folder(self) -> Path | None:
+        """In memory: a preview reuses them between rebuilds while the cases are the same."""
+        return None
+
     def publish(self, config: MkDocsConfig, site: RegisterSite) -> None:
         """A preview is served where MkDocs built it, and never published."""
 
@@ -253,6 +261,13 @@ class PublicBuild:
         self.taken: set[str] = set()  # case pages whose body this build has taken
         self.last_page: str | None = None  # the page built last, written by now
         self.sources: dict[str, str] = {}  # output file -> its source, for the guard
+
+    def data_folder(self) -> Path | None:
+        """The staging folder's scratch folder: the open-data files are written one at a
+        time and MkDocs copies them, instead of holding them all in memory through the
+        build (at 50 000 decisions some 190 million characters). Removed with the
+        staging folder (staging.py)."""
+        return self.staged.scratch_folder() if self.staged is not None else None
 
     def choose_output_folder(self, config: MkDocsConfig) -> None:
         """Write into a staging folder beside ``site_dir``, swapped in by :meth:`publish`

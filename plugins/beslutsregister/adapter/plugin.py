@@ -323,10 +323,16 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         assert self.accessibility is not None
         files.append(self._generated_file(files, config, STATEMENT_PAGE, statement_markdown(
             self.accessibility, self.today)))
-        data = self.site.data_files()
-        for path, content in data.items():
-            files.append(self._generated_file(files, config, path, content))
-        self.data_outputs = list(data)
+        folder = self.mode.data_folder()
+        if folder is None:  # in memory
+            data = self.site.data_files()
+            for path, content in data.items():
+                files.append(self._generated_file(files, config, path, content))
+            self.data_outputs = list(data)
+        else:  # written one at a time, copied by MkDocs
+            self.data_outputs = self.site.open_data.write(folder)
+            for path in self.data_outputs:
+                files.append(self._generated_file(files, config, path, source=folder / path))
         self.mode.register_added(self.site, config, sources)
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
@@ -342,12 +348,17 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                                         abs_src_path=str(search.ASSETS / source)))
 
     @staticmethod
-    def _generated_file(files: Files, config: MkDocsConfig, src_uri: str, content: str) -> File:
+    def _generated_file(files: Files, config: MkDocsConfig, src_uri: str,
+                        content: str | None = None, source: Path | None = None) -> File:
+        """A generated file with its ``content``, or copied from ``source``."""
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"beslutsregister: docs/{src_uri} exists, but the register "
                               "generates that page; rename or remove the file in docs/")
         # Pages stay out of the automatic navigation; on_nav adds the overview pages.
-        return File.generated(config, src_uri, content=content,
+        if source is not None:
+            return File.generated(config, src_uri, abs_src_path=str(source),
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+        return File.generated(config, src_uri, content=content or "",
                               inclusion=InclusionLevel.NOT_IN_NAV)
 
     _surroundings = staticmethod(surroundings)  # what a preview's kept pages depend on

@@ -39,20 +39,34 @@ class StagedSite:
         self.target = target.resolve() if target.is_symlink() else target
         self.prefix = f".{self.target.name}.staging-"
         self.folder = self.target.parent / f"{self.prefix}{os.getpid()}"
+        # Beside it, for files the build writes to be copied in (the open data): on the
+        # same disk, and removed with the staging folder, also when a build was killed.
+        self.scratch_prefix = f".{self.target.name}.scratch-"
+        self.scratch = self.target.parent / f"{self.scratch_prefix}{os.getpid()}"
 
     def prepare(self) -> Path:
         """Remove staging folders that dead builds left, and make this build's."""
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in self.target.parent.glob(f"{self.prefix}*"):
-            pid = leftover.name.removeprefix(self.prefix)
-            if leftover != self.folder and not (pid.isdigit() and _alive(int(pid))):
-                shutil.rmtree(leftover, ignore_errors=True)
+        for prefix, own in ((self.prefix, self.folder), (self.scratch_prefix, self.scratch)):
+            for leftover in self.target.parent.glob(f"{prefix}*"):
+                pid = leftover.name.removeprefix(prefix)
+                if leftover != own and not (pid.isdigit() and _alive(int(pid))):
+                    shutil.rmtree(leftover, ignore_errors=True)
         shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
         self.folder.mkdir()
         return self.folder
 
+    def scratch_folder(self) -> Path:
+        """An empty folder beside the staging folder, gone after :meth:`publish` or
+        :meth:`discard` (or the next build, if this one was killed)."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir()
+        return self.scratch
+
     def publish(self) -> None:
         """Swap the staging folder in as ``target``; the previous site is removed."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
         if not self.target.exists() and not self.target.is_symlink():
             os.rename(self.folder, self.target)
             return
@@ -91,6 +105,7 @@ class StagedSite:
     def discard(self) -> None:
         """Remove the staging folder (a failed build); the published site is untouched."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
