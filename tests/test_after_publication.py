@@ -16,7 +16,7 @@ import pytest
 
 from beslutsregister.core.loading import load_register
 from beslutsregister.core.notices import DocumentRequests
-from beslutsregister.core.site import RegisterSite
+from beslutsregister.core.site import CasePageMemo, RegisterSite
 from helpers import Site, case_text, make_site, mkdocs_yml
 
 SITE_URL = "https://register.example.se/"
@@ -173,9 +173,14 @@ def test_the_change_feed_lists_every_change_newest_first(built: Site) -> None:
                                   "publicerat här. Det togs bort från webbplatsen 1 maj 2024.")
     assert withdrawal.link == SITE_URL + "beslut/run-13-2024/"
     archives = sorted(p.name for p in (built.site / "register/andringar").iterdir())
-    assert archives == ["2020.xml", "2023.xml", "2024.xml"]
-    archived = feedparser.parse((built.site / "register/andringar/2024.xml").read_bytes())
-    assert archived.bozo == 0 and len(archived.entries) == 7
+    assert archives == ["2020.xml", "2023.xml"]  # completed years; 2024 is in the feed
+    archived = feedparser.parse((built.site / "register/andringar/2023.xml").read_bytes())
+    assert archived.bozo == 0 and [e.title for e in archived.entries] == [
+        "Publicerat: RUN/12/2023: Upphävt beslut"]
+    links = {link.rel: link.href for link in feed.feed.links}
+    assert links["prev-archive"] == SITE_URL + "register/andringar/2023.xml"
+    assert b"<fh:archive/>" in (built.site / "register/andringar/2020.xml").read_bytes()
+    assert b"<fh:archive/>" not in (built.site / "register/andringar.xml").read_bytes()
 
 
 def test_om_registret_states_the_retention_rule(built: Site) -> None:
@@ -211,3 +216,63 @@ def test_check_counts_withdrawn_decisions(built: Site) -> None:
     assert (result.returncode, result.stdout) == (0, (
         "OK: 6 case files, 4 public, 0 drafts, 0 embargoed, 2 withdrawn "
         "(as of 2024-06-01).\n"))
+
+
+# -- edge cases, core level -------------------------------------------------------------------
+
+def core_site(site: Site, **options: object) -> RegisterSite:
+    loaded = load_register(site.cases, site.root)
+    assert loaded.problems == []
+    return RegisterSite(loaded, date(2024, 6, 1), site_url=SITE_URL,  # type: ignore[arg-type]
+                        **options)
+
+
+def test_a_reference_to_a_decision_not_yet_public_is_withheld(site: Site) -> None:
+    site.write_case("a.md", case_text(diary_number="RUN/1/2024", revoked={
+        "date": "2024-05-01", "by": "RUN/91/2024"}, corrections=[
+        {"date": "2024-04-01", "kind": "ändring", "text": "Ändrad.", "decision": "RUN/92/2024"}]))
+    site.write_case("b.md", case_text(diary_number="RUN/91/2024", status="draft"))
+    site.write_case("c.md", case_text(diary_number="RUN/92/2024", publish_after="2024-07-01"))
+    for preview in (False, True):
+        built = core_site(site, preview=preview)
+        for path, content in built.data_files().items():
+            assert "RUN/91/2024" not in content and "RUN/92/2024" not in content, path
+    public = core_site(site)
+    [page] = [p for p in public.case_pages() if p.case is not None]
+    assert "RUN/91/2024" not in page.head + page.markdown
+    assert "Upphävt" in page.head and "RUN/92/2024" not in page.head
+
+
+def test_a_later_withdrawn_on_withdraws_the_decision_on_that_day(site: Site) -> None:
+    site.write_case("a.md", case_text(status="withdrawn", withdrawn_on="2024-06-02"))
+    assert [c.diary_number for c in core_site(site).register.cases] == ["RUN/1/2024"]
+    loaded = load_register(site.cases, site.root)
+    later = RegisterSite(loaded, date(2024, 6, 2), site_url=SITE_URL)
+    assert later.register.cases == () and [d for _, d in later.withdrawn] == [date(2024, 6, 2)]
+
+
+def test_retention_never_withdraws_before_an_embargo_would_publish(site: Site) -> None:
+    site.write_case("a.md", case_text(date="2010-01-01", publish_after="2024-05-01"))
+    [(_, day)] = core_site(site, retention_years=10).withdrawn
+    assert day == date(2024, 5, 1)
+
+
+def test_the_previews_data_follows_a_new_withdrawal(site: Site) -> None:
+    site.write_case("a.md", case_text())
+    memo = CasePageMemo()
+    first = core_site(site, preview=True, memo=memo).data_files()
+    assert json.loads(first["register/borttagna.json"]) == {"withdrawn": []}
+    site.write_case("a.md", case_text(status="withdrawn", withdrawn_on="2024-05-01"))
+    again = core_site(site, preview=True, memo=memo).data_files()
+    assert [w["diary_number"] for w in json.loads(again["register/borttagna.json"])[
+        "withdrawn"]] == ["RUN/1/2024"]
+
+
+def test_a_protected_officers_contact_in_a_notice_is_refused(site: Site) -> None:
+    site.write_case("x.md", case_text(
+        officer={"name": "Skyddad Person", "phone": "070-1234567", "protected": True},
+        corrections=[{"date": "2024-03-01", "kind": "rättelse", "text": "Ring 070-1234567."}]))
+    problems = [str(p) for p in load_register(site.cases, site.root).problems]
+    assert problems == [
+        "cases/x.md:16: field 'corrections[0].text': names the protected officer's phone; "
+        "expected the text without it (mask it with [[maskera: ...]] or remove it)"]

@@ -263,3 +263,13 @@ def test_every_field_of_a_record_is_documented(mixed: Site) -> None:
     assert set(record) == set(DECISION_PROPERTIES)
     rows = csv_rows(register_site(mixed).data_files()[CSV_EXPORT])
     assert list(rows[0]) == [f.name for f in CSV_FIELDS]
+
+
+def test_feeds_stay_well_formed_with_quotes_in_a_programme_name(site: Site) -> None:
+    (site.cases / "programmes.yml").write_text(
+        'react-eu:\n  name: \'Programmet "Stärk" & <co>\'\n', encoding="utf-8")
+    site.write_case("x.md", case_text())
+    for path, feed in parsed_feeds(register_site(site).data_files()).items():
+        assert feed.bozo == 0, (path, feed.get("bozo_exception"))
+        for entry in feed.entries:
+            assert entry.tags[0].label == 'Programmet "Stärk" & <co>'

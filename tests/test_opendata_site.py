@@ -140,8 +140,8 @@ def test_overview_pages_offer_a_feed_to_follow(built: Site, url: str, text: str,
 
 def test_every_feed_of_the_site_parses(built: Site) -> None:
     feeds = sorted(built.site.glob("register/**/*.xml"))
-    # latest, programmes with decisions, units, changes and their archives (3 years)
-    assert len(feeds) == 1 + 4 + 3 + 1 + 3
+    # latest, programmes with decisions, units, changes and the archives of 2021 and 2023
+    assert len(feeds) == 1 + 4 + 3 + 1 + 2
     for path in feeds:
         parsed = feedparser.parse(path.read_bytes())
         assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
@@ -198,3 +198,15 @@ def test_two_builds_give_the_same_bytes(built: Site, tmp_path: Path) -> None:
     for path in data:
         assert (again.site / path).read_bytes() == (built.site / path).read_bytes(), path
     shutil.rmtree(again.root)
+
+
+def test_an_option_the_catalogue_cannot_use_fails_with_a_message(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "project", config=mkdocs_yml(
+        "open_data:\n  contact_email: data@example.se\n  contact_phone: '14 75 00'"))
+    site.write_case("x.md", case_text())
+    result = site.build()
+    assert result.returncode == 1
+    assert "beslutsregister: the DCAT-AP-SE catalogue (register/katalog.rdf): " in result.stderr
+    assert "check the open_data options and site_url in mkdocs.yml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(site.root.glob(".site.s*"))  # no staging or scratch folder left

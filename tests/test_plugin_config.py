@@ -137,6 +137,13 @@ def test_unquoted_date_for_today_is_accepted() -> None:
                      [("diary_number_pattern", "'(RUN' is not a regular expression (missing ), "
                        "unterminated subpattern at position 0); expected e.g. "
                        "[A-Z]+/[0-9]+/[0-9]{4}")], id="pattern-unbalanced"),
+        pytest.param({"retention_years": 1000},
+                     [("retention_years", "1000 is too large; expected 200 or less")],
+                     id="retention-years-too-large"),
+        pytest.param({"retention_years": "10"},
+                     [("retention_years", "'10' is text, not a whole number; expected a whole "
+                       "number without quotes, 1 or more, e.g. 10")],
+                     id="retention-years-text"),
         pytest.param({"open_data": {"frequency": "sometimes"}},
                      [("open_data", "Sub-option 'frequency': Expected one of: ('CONT', ")],
                      id="open-data-frequency"),

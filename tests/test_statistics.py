@@ -198,7 +198,7 @@ def kronor(cell: str) -> int:
 def test_swedish_formats() -> None:
     spec = statistics_page(Register.of(CASES, PROGRAMMES), Urls())
     assert (spec.src_uri, spec.title, spec.nav_group) == (
-        STATISTICS_PAGE, STATISTICS_TITLE, "Statistik")
+        STATISTICS_PAGE, STATISTICS_TITLE, "top")
     assert spec.updated == date(2024, 5, 1)  # the newest decision counted
     table = tables(spec)[FUNDING_CAPTION]
     assert table.rows[0][1][0] == "460\u00a0000\u00a0kr"
@@ -299,7 +299,7 @@ def test_ids_are_unique_and_labels_point_at_them(register: Register) -> None:
 def test_empty_register() -> None:
     spec = statistics_page(Register.of([], PROGRAMMES), Urls())
     assert (spec.src_uri, spec.title, spec.nav_group) == (
-        STATISTICS_PAGE, STATISTICS_TITLE, "Statistik")
+        STATISTICS_PAGE, STATISTICS_TITLE, "top")
     assert "inga beslut" in spec.head and spec.updated is None
     assert "<svg" not in spec.fill(spec.markdown) and "<table" not in spec.fill(spec.markdown)
 

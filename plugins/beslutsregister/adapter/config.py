@@ -59,10 +59,10 @@ class _Day(opt.Type[str]):
 class _Count(opt.Type[int]):
     """A whole number, at least ``minimum``, written without quotes."""
 
-    def __init__(self, default: int | None, minimum: int = 1, example: int | None = None
-                 ) -> None:
+    def __init__(self, default: int | None, minimum: int = 1, example: int | None = None,
+                 maximum: int | None = None) -> None:
         super().__init__(int, default=default)
-        self.minimum = minimum
+        self.minimum, self.maximum = minimum, maximum
         self.example = default if example is None else example
 
     def run_validation(self, value: object) -> int:
@@ -75,6 +75,8 @@ class _Count(opt.Type[int]):
                                   f"e.g. {self.example}")
         if value < self.minimum:
             raise ValidationError(f"{value} is too small; expected {self.minimum} or more")
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(f"{value} is too large; expected {self.maximum} or less")
         return value
 
 
@@ -244,7 +246,7 @@ class RegisterConfig(Config):
     feed_size = _Count(default=50)
     """How many of the latest decisions the Atom feed carries."""
 
-    retention_years = opt.Optional(_Count(default=None, example=10))
+    retention_years = opt.Optional(_Count(default=None, example=10, maximum=200))
     """Withdraw decisions more than this many years old from the web (gallring); off by
     default. Their addresses keep a notice; "Om registret" states the rule."""
 

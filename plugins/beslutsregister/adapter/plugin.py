@@ -40,7 +40,7 @@ from ..core.folders import folder_problems
 from ..core.loading import CaseFilesLoader, display_path, load_register
 from ..core.model import Case, Problem
 from ..core.notices import DocumentRequests, retention_rule
-from ..core.opendata import DEFAULT_KEYWORDS, OpenDataFacts
+from ..core.opendata import DEFAULT_KEYWORDS, OpenDataError, OpenDataFacts
 from ..core.pages import TOP_LEVEL, Link, PageSpec, Urls
 from ..core.publication import ClockError, resolve_today
 from ..core.sanitize import THEME_ID_PREFIX, inaccessible_body_problems, sanitize_html
@@ -302,9 +302,11 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             use_directory_urls=config.use_directory_urls, site_url=config.site_url or "",
             feed_size=self.config.feed_size, memo=self.memo, open_data_facts=self.open_data,
             site_name=config.site_name, retention_years=self.config.retention_years,
-            requests=DocumentRequests(self.config.registry_email, self.config.registry_url),
+            # Without the registry's address, requests go to the open data's contact
+            # (by default the accessibility contact): a withdrawn address must say how.
+            requests=DocumentRequests(self.config.registry_email or self.open_data.contact_email,
+                                      self.config.registry_url),
         )
-        assert self.site.open_data_facts is not None
         pages = self.site.overview_pages() + self.site.case_pages()
         self.specs = {spec.src_uri: spec for spec in pages}
         self.lastmod = {spec.src_uri: spec.updated.isoformat() if spec.updated else ""
@@ -323,17 +325,26 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         assert self.accessibility is not None
         files.append(self._generated_file(files, config, STATEMENT_PAGE, statement_markdown(
             self.accessibility, self.today)))
+        try:
+            self._add_data_files(files, config)
+        except OpenDataError as exc:
+            raise PluginError(f"beslutsregister: {exc}") from None
+        self.mode.register_added(self.site, config, sources)
+
+    def _add_data_files(self, files: Files, config: MkDocsConfig) -> None:
+        """The open-data files: in memory (a preview), or written to the mode's folder one
+        at a time and copied by MkDocs (a public build)."""
+        assert self.site is not None
         folder = self.mode.data_folder()
-        if folder is None:  # in memory
+        if folder is None:
             data = self.site.data_files()
             for path, content in data.items():
                 files.append(self._generated_file(files, config, path, content))
             self.data_outputs = list(data)
-        else:  # written one at a time, copied by MkDocs
+        else:
             self.data_outputs = self.site.open_data.write(folder)
             for path in self.data_outputs:
                 files.append(self._generated_file(files, config, path, source=folder / path))
-        self.mode.register_added(self.site, config, sources)
 
     def _add_search(self, files: Files, config: MkDocsConfig) -> None:
         """The search page and its scripts (a public build's index is made beside)."""

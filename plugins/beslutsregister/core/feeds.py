@@ -49,6 +49,11 @@ class Entry:
     categories: tuple[tuple[str, str], ...] = ()  # (term, label)
 
 
+def _attr(value: str) -> str:
+    """A value for a double-quoted XML attribute (``escape`` leaves ``"`` as it is)."""
+    return xml_escape(value, {'"': "&quot;"})
+
+
 def timestamp(day: date) -> str:
     """An Atom date: midnight UTC of a decision date."""
     return datetime.combine(day, time(), UTC).isoformat().replace("+00:00", "Z")
@@ -93,8 +98,8 @@ def atom(title: str, *, feed_url: str, page_url: str, author: str, entries: Sequ
     newest = max((e.updated for e in entries), default=date(1970, 1, 1))
     body = []
     for entry in entries:
-        url = xml_escape(entry.url)
-        categories = "".join(f'<category term="{xml_escape(term)}" label="{xml_escape(label)}"/>'
+        url = _attr(entry.url)
+        categories = "".join(f'<category term="{_attr(term)}" label="{_attr(label)}"/>'
                              for term, label in entry.categories)
         body.append(
             "<entry>"
@@ -107,16 +112,16 @@ def atom(title: str, *, feed_url: str, page_url: str, author: str, entries: Sequ
             f"<summary>{xml_escape(entry.summary)}</summary>"
             "</entry>"
         )
-    extra = "".join(f'<link rel="{xml_escape(rel)}" type="application/atom+xml" '
-                    f'href="{xml_escape(href)}"/>' for rel, href in links)
+    extra = "".join(f'<link rel="{_attr(rel)}" type="application/atom+xml" '
+                    f'href="{_attr(href)}"/>' for rel, href in links)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="http://purl.org/syndication/'
         'history/1.0" xml:lang="sv">'
         f"{'<fh:archive/>' if archive else ''}"
         f"<title>{xml_escape(title)}</title>"
-        f'<link rel="self" type="application/atom+xml" href="{xml_escape(feed_url)}"/>'
-        f'<link rel="alternate" type="text/html" href="{xml_escape(page_url)}"/>{extra}'
+        f'<link rel="self" type="application/atom+xml" href="{_attr(feed_url)}"/>'
+        f'<link rel="alternate" type="text/html" href="{_attr(page_url)}"/>{extra}'
         f"<id>{xml_escape(feed_url)}</id><updated>{timestamp(newest)}</updated>"
         f"<author><name>{xml_escape(author)}</name></author>"
         + "".join(body) + "</feed>\n"
@@ -125,7 +130,7 @@ def atom(title: str, *, feed_url: str, page_url: str, author: str, entries: Sequ
 
 # -- the change feed -----------------------------------------------------------------------
 
-#: Kinds of change, in the order they are listed on one day.
+#: Kinds of change; on one day, changes are listed by diary number, then in this order.
 CHANGE_KINDS = ("borttagning", "upphävande", "ändring", "rättelse", "publicering")
 
 
@@ -140,7 +145,7 @@ class Change:
 
     @property
     def order(self) -> tuple[int, str, int, int]:
-        """Newest first; on one day by kind, then diary number, then correction."""
+        """Newest first; on one day by diary number, then kind, then correction."""
         return (-self.day.toordinal(), self.case.diary_number, CHANGE_KINDS.index(self.kind),
                 -self.number)
 
@@ -159,7 +164,8 @@ def changes(public: Iterable[Case], withdrawn: Iterable[tuple[Case, date]]) -> l
     return sorted(found, key=lambda change: change.order)
 
 
-_ANCHORS = {"publicering": "publicerat", "rättelse": "rattelse", "ändring": "andring",
+#: Endings of entry ids (after the case page's address and "#"): unique per change.
+_ID_SUFFIXES = {"publicering": "publicerat", "rättelse": "rattelse", "ändring": "andring",
             "upphävande": "upphavt", "borttagning": "borttaget"}
 
 
@@ -167,7 +173,7 @@ def change_entry(change: Change, programmes: dict[str, Programme],
                  case_url: Callable[[Case], str]) -> Entry:
     case = change.case
     url = case_url(case)
-    anchor = _ANCHORS[change.kind] + (f"-{change.number}" if change.number else "")
+    anchor = _ID_SUFFIXES[change.kind] + (f"-{change.number}" if change.number else "")
     number = case.diary_number
     if change.kind == "borttagning":
         title, summary = f"Borttaget: {number}", tombstone_text(number, change.day)

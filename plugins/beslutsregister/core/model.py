@@ -188,12 +188,17 @@ class Case:
 
     def withdrawal(self, today: dt.date, retention_years: int | None = None) -> dt.date | None:
         """Since when the decision is off the web, if it is by ``today``: its
-        ``withdrawn_on`` (``status: withdrawn``), or the day it passed the retention
-        limit (decisions more than ``retention_years`` years old)."""
-        if self.status == "withdrawn":
-            return self.withdrawn_on or self.date  # validation requires withdrawn_on
+        ``withdrawn_on`` (``status: withdrawn``; a later date withdraws it on that day),
+        or the day it passed the retention limit (decisions more than ``retention_years``
+        years old)."""
+        if self.status == "withdrawn":  # on withdrawn_on (a later date: not yet)
+            day = self.withdrawn_on or self.date  # validation requires withdrawn_on
+            return day if today >= day else None
         if retention_years is not None:
-            limit = retention_limit(self.date, retention_years)
+            # the day it passed the limit, or, embargoed until later, the day it would
+            # have been published: never a removal before a publication
+            limit = max(retention_limit(self.date, retention_years),
+                        self.publish_after or self.date)
             if today >= limit:
                 return limit
         return None

@@ -51,6 +51,10 @@ ATOM_TYPE = "application/atom+xml"
 RDF_TYPE = "application/rdf+xml"
 
 
+class OpenDataError(ValueError):
+    """An ``open_data`` option the catalogue cannot use (a telephone number, an address)."""
+
+
 @dataclass(frozen=True)
 class OpenDataFacts:
     """The plugin's ``open_data`` options, defaults filled in."""
@@ -251,19 +255,40 @@ class OpenData:
             for path, content in self.change_feeds().items():
                 yield described(path, content)
         if self.site_url:
-            yield CATALOGUE, dcat.catalogue_rdf(self.catalogue(sizes))
+            try:
+                yield CATALOGUE, dcat.catalogue_rdf(self.catalogue(sizes))
+            except ValueError as exc:
+                raise OpenDataError(f"the DCAT-AP-SE catalogue ({CATALOGUE}): {exc}; check "
+                                    "the open_data options and site_url in mkdocs.yml") from None
+
+    @cached_property
+    def changes(self) -> list[feeds.Change]:
+        """Every change (publication, notice, withdrawal), newest first."""
+        return feeds.changes(self.register.cases, self.withdrawn)
+
+    @cached_property
+    def changes_by_year(self) -> dict[int, list[feeds.Change]]:
+        by_year: dict[int, list[feeds.Change]] = {}
+        for change in self.changes:
+            by_year.setdefault(change.day.year, []).append(change)
+        return dict(sorted(by_year.items()))
 
     def change_years(self) -> list[int]:
-        """The years with changes, oldest first: one archive of the change feed each."""
-        return sorted({c.day.year for c in feeds.changes(self.register.cases, self.withdrawn)})
+        """The archived years, oldest first: every year with changes before the latest,
+        which the change feed itself holds in full (an archive does not change)."""
+        return list(self.changes_by_year)[:-1]
 
     def change_feeds(self) -> dict[str, str]:
-        """The change feed (the newest changes) and its archives, one per year (RFC 5005)."""
-        changes = feeds.changes(self.register.cases, self.withdrawn)
-        by_year: dict[int, list[feeds.Change]] = {}
-        for change in changes:
-            by_year.setdefault(change.day.year, []).append(change)
-        years = sorted(by_year)
+        """The change feed and its archives, one per completed year (RFC 5005).
+
+        The feed holds every change of the latest year, and at least the newest
+        ``feed_size``; an archive holds one earlier year and is marked ``fh:archive``:
+        it stays the same from then on (unless a notice is dated back into its year).
+        """
+        changes = self.changes
+        by_year = self.changes_by_year
+        years = self.change_years()
+        current = len(by_year[max(by_year)]) if by_year else 0
 
         def entries(found: list[feeds.Change]) -> list[feeds.Entry]:
             return [feeds.change_entry(c, self.register.programmes, self.case_url)
@@ -273,7 +298,7 @@ class OpenData:
         title = f"Ändringar i {self.site_name}"
         files = {CHANGE_FEED: feeds.atom(
             title, feed_url=self.absolute(CHANGE_FEED), entries=entries(
-                changes[:self.feed_size]),
+                changes[:max(self.feed_size, current)]),
             links=[("prev-archive", self.absolute(self.change_archive(years[-1])))]
             if years else [], page_url=page_url, author=author)}
         for index, year in enumerate(years):

@@ -76,7 +76,8 @@ def open_data_page(data: OpenData) -> PageSpec:
     doc.html(f"<p>Alla publicerade beslut i registret finns som öppna data, som du får "
              f"använda fritt enligt licensen {licence}. Filerna innehåller samma uppgifter "
              "som beslutssidorna, men inte själva beslutstexten. Utkast, beslut som ännu inte "
-             "får publiceras och skyddade personuppgifter finns aldrig med.</p>")
+             "får publiceras, borttagna beslut och skyddade personuppgifter finns aldrig "
+             "med.</p>")
 
     doc.markdown("## Ladda ned")
     doc.html(links([link for link in data.register_links() if link.path in (
@@ -108,27 +109,29 @@ def open_data_page(data: OpenData) -> PageSpec:
         doc.markdown("## Följ nya beslut")
         doc.html(f"<p>{_e(FEEDS_EXPLAINED)}</p>")
         doc.html(links([data.feed_link(data.latest_feed)]))
+        years = data.change_years()
+        archives = ("; hela historiken finns i ett arkiv per år som flödet länkar till "
+                    "(RFC 5005): " + ", ".join(link(data.change_archive(year), str(year))
+                                               for year in years)) if years else ""
         doc.html(f"<p>{link(CHANGE_FEED, 'Ändringar')} har en post för varje publicering, "
                  "rättelse, ändring, upphävande och borttagning, nyaste först. En "
                  "borttagning anger bara diarienumret och datumet. Flödet har de senaste "
-                 "posterna; hela historiken finns i ett arkiv per år som flödet länkar till "
-                 "(RFC 5005): " + ", ".join(
-                     link(data.change_archive(year), str(year))
-                     for year in data.change_years()) + ".</p>")
+                 f"posterna{archives}.</p>")
         if data.programme_feeds:
             doc.markdown("### Per finansieringsprogram")
             doc.html(links([data.feed_link(f) for f in data.programme_feeds.values()]))
-        doc.markdown("### Per enhet")
-        doc.html(links([data.feed_link(f) for f in data.unit_feeds.values()]))
+        if data.unit_feeds:
+            doc.markdown("### Per enhet")
+            doc.html(links([data.feed_link(f) for f in data.unit_feeds.values()]))
 
     doc.markdown("## Fälten i CSV-filerna")
-    formula = ", ".join(c for c in FORMULA_STARTS if c.isprintable())
+    formula = ", ".join(c for c in FORMULA_STARTS if c.isprintable())  # and tab, CR
     doc.html(f"<p>{link(CSV_EXPORT, 'beslut.csv')} och årsfilerna har en rad per beslut. "
              "Filerna är semikolonseparerade och kodade i UTF-8 med byte-order-mark, så att "
              "Excel och LibreOffice visar å, ä och ö rätt. Belopp är heltal i kronor utan "
-             f"mellanslag. En cell som börjar med något av tecknen {_e(formula)} eller en "
-             "tabb får en apostrof (') först, så att inget kalkylprogram kör den som en "
-             "formel.</p>")
+             f"mellanslag. En cell som börjar med något av tecknen {_e(formula)}, en tabb "
+             "eller en vagnretur får en apostrof (') först, så att inget kalkylprogram "
+             "kör den som en formel.</p>")
     doc.html(_fields_table("Kolumner i beslut.csv", CSV_FIELDS, "Kolumn"))
     doc.html(f"<p>{link(FUNDING_CSV, 'finansiering.csv')} har en rad per beslut och "
              "finansieringsrad. En pivottabell med summan av <code>belopp_sek</code> per "

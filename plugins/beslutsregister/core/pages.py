@@ -212,8 +212,9 @@ class Urls:
 
 
 def _newest(cases: Sequence[Case]) -> date | None:
-    """The newest decision date of cases in case order (newest first)."""
-    return cases[0].date if cases else None
+    """When what a list of cases shows last changed: the latest decision, correction or
+    revocation among them (the sitemap's lastmod)."""
+    return max((case.modified for case in cases), default=None)
 
 
 def _e(value: object) -> str:

@@ -360,7 +360,18 @@ def _free_text(case: Case) -> Iterator[tuple[str | None, int, str]]:
     for index, source in enumerate(case.funding):
         if source.note:
             yield f"funding[{index}].note", lines.get("funding", 1), source.note
+    yield from _notice_texts(case)
     yield None, case.body_line, mask_text(case.body)
+
+
+def _notice_texts(case: Case) -> Iterator[tuple[str, int, str]]:
+    """(field, file line, text) of the notices after publication: published on the page,
+    in the exports and in the change feed."""
+    lines = case.field_lines
+    for index, correction in enumerate(case.corrections):
+        yield f"corrections[{index}].text", lines.get("corrections", 1), correction.text
+    if case.revoked is not None and case.revoked.text:
+        yield "revoked.text", lines.get("revoked", 1), case.revoked.text
 
 
 _NUMBER_ADVICE = ("expected no personal identity or coordination numbers: remove it or mask it "
@@ -448,17 +459,19 @@ def protected_officer_problems(case: Case, body_line: int) -> list[Problem]:
     hard-wrapped, or with emphasis between the words of a name)."""
     if not case.officer.protected:
         return []
-    text = mask_text(case.body)
+    texts = [(None, body_line, mask_text(case.body)), *_notice_texts(case)]
     problems = []
     for what, value in (("name", case.officer.name), ("email", case.officer.email),
                         ("phone", case.officer.phone)):
         if not value:
             continue
         pattern = r"(?<![\w.@-])" + _WORD_GAP.join(map(re.escape, value.split())) + r"(?![\w@-])"
-        match = re.search(pattern, text, re.IGNORECASE)
-        if match:
-            line = body_line + text.count("\n", 0, match.start())
-            problems.append(Problem(
-                case.source, line, None, f"names the protected officer's {what}; expected "
-                "the text without it (mask it with [[maskera: ...]] or remove it)"))
+        for field, first_line, text in texts:
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match:
+                line = first_line + text.count("\n", 0, match.start())
+                problems.append(Problem(
+                    case.source, line, field, f"names the protected officer's {what}; "
+                    "expected the text without it (mask it with [[maskera: ...]] or remove "
+                    "it)"))
     return problems

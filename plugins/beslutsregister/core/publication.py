@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from .model import Case, Visibility
@@ -72,6 +73,26 @@ def visible_cases(cases: Iterable[Case], today: date, preview: bool,
         return list(cases)
     return [c for c in cases
             if c.visibility(today, retention_years) is Visibility.PUBLISHED]
+
+
+def unpublished_numbers(cases: Iterable[Case], today: date,
+                        retention_years: int | None = None) -> set[str]:
+    """Diary numbers of decisions that are not public yet (drafts, embargoed): a public
+    decision that names one (``revoked.by``, ``corrections[].decision``) must not show it."""
+    return {c.diary_number for c in cases
+            if c.visibility(today, retention_years) in (Visibility.DRAFT, Visibility.EMBARGOED)}
+
+
+def withhold_references(case: Case, numbers: set[str]) -> Case:
+    """``case`` without its references to ``numbers`` (the same object if it has none)."""
+    corrections = tuple(replace(c, decision=None) if c.decision in numbers else c
+                        for c in case.corrections)
+    revoked = case.revoked
+    if revoked is not None and revoked.by in numbers:
+        revoked = replace(revoked, by=None)
+    if corrections == case.corrections and revoked is case.revoked:
+        return case
+    return replace(case, corrections=corrections, revoked=revoked)
 
 
 def withdrawn_cases(cases: Iterable[Case], today: date,

@@ -39,7 +39,8 @@ def _object(description: str, properties: dict[str, dict[str, Any]], *,
 
 
 _FUNDING_LINE = _object("En finansieringsrad.", {
-    "programme": _text("Programmets id, se programs i helhetsexporten.", "react-eu"),
+    "programme": _text("Programmets id; namnet står under programmes i beslut.json.",
+                       "react-eu"),
     "amount_sek": _kronor("Belopp i hela kronor.", 460000),
     "note": _text("Kommentar till raden.", "Sökt belopp från REACT-EU", nullable=True),
 })
@@ -100,8 +101,10 @@ DECISION_PROPERTIES: dict[str, dict[str, Any]] = {
     }, nullable=True),
     "modified": _day("Senast ändrad: det senaste av beslutsdatum, rättelser och "
                      "upphävande.", "2024-03-04"),
+    # uri-reference: without a site_url in mkdocs.yml the address is relative
     "url": {**_text("Beslutets sida i registret.",
-                    "https://beslut.example.se/beslut/run-138-2024/"), "format": "uri"},
+                    "https://beslut.example.se/beslut/run-138-2024/"),
+            "format": "uri-reference"},
 }
 
 _PROGRAMME = _object("Ett finansieringsprogram.", {

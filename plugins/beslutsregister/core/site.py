@@ -7,7 +7,7 @@ output into MkDocs files, and the command line or another generator could do the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -18,8 +18,13 @@ from .model import Case
 from .notices import DocumentRequests
 from .opendata import ATOM_FEED, CSV_EXPORT, JSON_EXPORT, OpenData, OpenDataFacts
 from .opendata_page import open_data_page
-from .pages import TOP_LEVEL, PageBuilder, PageSpec, Urls
-from .publication import visible_cases, withdrawn_cases
+from .pages import PageBuilder, PageSpec, Urls
+from .publication import (
+    unpublished_numbers,
+    visible_cases,
+    withdrawn_cases,
+    withhold_references,
+)
 from .statistics import statistics_page
 
 __all__ = ["ATOM_FEED", "CSV_EXPORT", "JSON_EXPORT", "CasePageMemo", "RegisterSite"]
@@ -38,7 +43,8 @@ class CasePageMemo:
     key: tuple[object, ...] = ()
     pages: dict[str, tuple[Case, tuple[object, ...], PageSpec]] = field(default_factory=dict)
     rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
-    data_files: tuple[tuple[Case, ...], dict[str, str]] = ((), {})
+    #: (the public cases and the withdrawn ones with their days, the files made of them)
+    data_files: tuple[tuple[object, ...], dict[str, str]] = ((), {})
     records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
 
     def lookup(self, key: tuple[object, ...]
@@ -80,8 +86,16 @@ class RegisterSite:
 
     @cached_property
     def register(self) -> Register:
-        return Register.of(visible_cases(self.loaded.cases, self.today, self.preview,
-                                         self.retention_years), self.loaded.programmes)
+        cases = visible_cases(self.loaded.cases, self.today, self.preview,
+                              self.retention_years)
+        if not self.preview:
+            cases = self._withhold(cases)
+        return Register.of(cases, self.loaded.programmes)
+
+    def _withhold(self, cases: list[Case]) -> list[Case]:
+        """Public cases without their references to decisions not public yet."""
+        hidden = unpublished_numbers(self.loaded.cases, self.today, self.retention_years)
+        return [withhold_references(case, hidden) for case in cases] if hidden else cases
 
     @cached_property
     def withdrawn(self) -> list[tuple[Case, date]]:
@@ -128,8 +142,8 @@ class RegisterSite:
     def overview_pages(self) -> list[PageSpec]:
         """Start, statistics, open data, then year, programme and unit pages."""
         pages = self.builder.overview_pages()
-        statistics = replace(statistics_page(self.register, self.urls), nav_group=TOP_LEVEL)
-        return [pages[0], statistics, open_data_page(self.open_data), *pages[1:]]
+        return [pages[0], statistics_page(self.register, self.urls),
+                open_data_page(self.open_data), *pages[1:]]
 
     @cached_property
     def public(self) -> Register:
@@ -137,17 +151,19 @@ class RegisterSite:
         in a preview, without its drafts and embargoed cases (exports, feed, search)."""
         if not self.preview:
             return self.register
-        return Register.of(visible_cases(self.register.cases, self.today, False,
-                                         self.retention_years), self.register.programmes)
+        return Register.of(self._withhold(visible_cases(
+            self.register.cases, self.today, False, self.retention_years)),
+            self.register.programmes)
 
     def data_files(self) -> dict[str, str]:
         """Exports and feed: public cases only, even in a preview (they are never drafts)."""
         public = self.public
         self.memo.lookup(self._memo_key())
-        if self.memo.data_files[0] == public.cases and self.memo.data_files[1]:
+        key = (*public.cases, *self.withdrawn)
+        if self.memo.data_files[0] == key and self.memo.data_files[1]:
             return self.memo.data_files[1]  # same case objects (tuple == checks identity first)
         files = self.open_data.files()
-        self.memo.data_files = (public.cases, files)
+        self.memo.data_files = (key, files)
         return files
 
     def release_reuse_caches(self) -> None:

@@ -22,12 +22,11 @@ from collections.abc import Callable, Sequence
 
 from .charts import Bar, Scale, bar_chart
 from .grouping import Register
-from .pages import PageSpec, Urls, _a, _Document, _e
+from .pages import TOP_LEVEL, PageSpec, Urls, _a, _Document, _e, _newest
 from .swedish import count_decisions, format_number, format_sek
 
 STATISTICS_PAGE = "register/statistik.md"
 STATISTICS_TITLE = "Statistik"
-NAV_GROUP = "Statistik"
 
 FUNDING_HEADING = "Finansiering per program och år"
 FUNDING_CAPTION = "Finansiering per program och år"
@@ -42,7 +41,7 @@ def statistics_page(register: Register, urls: Urls) -> PageSpec:
     if not register.cases:
         doc.html("<p>Registret innehåller ännu inga beslut, så det finns ingen statistik "
                  "att visa.</p>")
-        return doc.spec(src, STATISTICS_TITLE, NAV_GROUP)
+        return doc.spec(src, STATISTICS_TITLE, TOP_LEVEL)
 
     years = list(register.by_year)  # newest first
     span = str(years[0]) if len(years) == 1 else f"{years[-1]}–{years[0]}"
@@ -80,7 +79,7 @@ def statistics_page(register: Register, urls: Urls) -> PageSpec:
         src, urls, UNITS_CAPTION, "Enhet", years, units, format_number,
         [len(register.by_year[year]) for year in years], len(register.cases)))
     # the sitemap's date: the newest decision the figures count
-    return doc.spec(src, STATISTICS_TITLE, NAV_GROUP, updated=register.cases[0].date)
+    return doc.spec(src, STATISTICS_TITLE, TOP_LEVEL, updated=_newest(register.cases))
 
 
 #: A table row or chart: a name, the page it links to, and a figure per year.
