@@ -89,7 +89,7 @@ class OpenData:
     site_url: str = ""
     site_name: str = "Beslutsregister"
     feed_size: int = 50
-    records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
+    records: dict[str, tuple[Case, dict[str, Any]]] = field(default_factory=dict)
     withdrawn: list[tuple[Case, date]] = field(default_factory=list)  # and since when
 
     # -- addresses ----------------------------------------------------------------------
@@ -193,14 +193,14 @@ class OpenData:
     def case_url(self, case: Case) -> str:
         return self.page_url(self.urls.case(case))
 
-    def record(self, case: Case) -> tuple[dict[str, Any], str]:
-        """A case's record and its JSON document, reused while the case object is the same
-        (a preview rebuilds after every save)."""
+    def record(self, case: Case) -> dict[str, Any]:
+        """A case's record, reused while the case object is the same (a preview rebuilds
+        after every save)."""
         known = self.records.get(case.slug)
         if known is None or known[0] is not case:
-            record = exports.case_record(case, self.case_url(case))
-            known = self.records[case.slug] = (case, record, exports.case_json(record))
-        return known[1], known[2]
+            known = self.records[case.slug] = (case, exports.case_record(case,
+                                                                         self.case_url(case)))
+        return known[1]
 
     def files(self) -> dict[str, str]:
         """Every open-data file by its path in the site, in a deterministic order."""
@@ -223,7 +223,8 @@ class OpenData:
         """Every open-data file, (path in the site, content), in a deterministic order."""
         register = self.register
         url_of = {case.slug: self.case_url(case) for case in register.cases}
-        records = {case.slug: self.record(case) for case in register.cases}
+        records = {case.slug: self.record(case) for case in register.cases}  # not their JSON:
+        # at 10 000 decisions another 16 MB, kept only to be written once
         base = self.site_url.rstrip("/") + "/" if self.site_url else ""
         sizes: dict[str, int] = {}  # of what the catalogue describes
 
@@ -232,7 +233,7 @@ class OpenData:
             return path, content
 
         yield described(JSON_EXPORT, exports.to_json(
-            (records[c.slug][0] for c in register.cases), register.programmes))
+            (records[c.slug] for c in register.cases), register.programmes))
         yield described(CSV_EXPORT, exports.to_csv(register.cases, url_of))
         yield described(FUNDING_CSV, exports.funding_csv(register.cases, register.programmes))
         yield described(DECISION_SCHEMA, schema_text(decision_schema(base)))
@@ -240,9 +241,9 @@ class OpenData:
         for year, cases in register.by_year.items():
             yield self.year_file(year, "csv"), exports.to_csv(cases, url_of)
             yield self.year_file(year, "json"), exports.to_json(
-                (records[c.slug][0] for c in cases), register.programmes)
+                (records[c.slug] for c in cases), register.programmes)
         for case in register.cases:
-            yield self.case_json(case), records[case.slug][1]
+            yield self.case_json(case), exports.case_json(records[case.slug])
         del records
         yield described(WITHDRAWN_LIST, exports.withdrawn_json(
             (case, day, self.case_url(case)) for case, day in self.withdrawn))

@@ -45,7 +45,7 @@ class CasePageMemo:
     rows: dict[tuple[str, str | None, str], tuple[Case, str]] = field(default_factory=dict)
     #: (the public cases and the withdrawn ones with their days, the files made of them)
     data_files: tuple[tuple[object, ...], dict[str, str]] = ((), {})
-    records: dict[str, tuple[Case, dict[str, Any], str]] = field(default_factory=dict)
+    records: dict[str, tuple[Case, dict[str, Any]]] = field(default_factory=dict)
 
     def lookup(self, key: tuple[object, ...]
                ) -> dict[str, tuple[Case, tuple[object, ...], PageSpec]]:
