@@ -115,7 +115,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.lastmod: dict[str, str] = {}  # the sitemap's lastmod by src_uri
         self.data_outputs: list[str] = []  # data files to hand to the guard once written
         self.noindex: set[str] = set()  # withdrawn decisions' addresses
-        self.case_uris: set[str] = set()  # case pages: their HTML is let go once written
 
     @property
     def worker(self) -> BuildWorker | None:
@@ -314,7 +313,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                         for spec in pages}
         self.alternates = {spec.src_uri: spec.alternates for spec in pages if spec.alternates}
         self.noindex = {spec.src_uri for spec in pages if spec.noindex}
-        self.case_uris = {spec.src_uri for spec in pages if spec.case is not None}
         docs = Path(config.docs_dir).resolve()
         sources = {f.dest_uri: display_path(docs / f.src_uri, self.root)
                    for f in files.documentation_pages()}
@@ -520,11 +518,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self.mode.files_written(self.data_outputs)
             self.data_outputs = []
         self.mode.page_built(page.file.dest_uri)
-        if page.file.src_uri in self.case_uris:
-            # MkDocs keeps every page's content and Markdown to the end of the build; a
-            # case page's are in ``output`` now and needed no more: at 10 000 decisions
-            # tens of megabytes.
-            page.content, page.markdown = "", ""
         output = add_skip_link(output)
         if self.site is not None:  # a search field on every page
             output = search.add_header_search(output, search.root_prefix(page.url)
