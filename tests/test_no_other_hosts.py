@@ -8,26 +8,18 @@ too.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from helpers import case_text, repository_register
+from helpers import case_text, repository_register, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PAGES = ["", "register/", "register/ar/2024/", "beslut/run-138-2024/", "beslut/run-1-2023/",
          "sok/?q=projekt", "tillganglighet/", "saknas/"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +31,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                          funding=None))
     result = site.build(env={"BESLUTSREGISTER_TODAY": "2024-06-01"})
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_Quiet, directory=str(site.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with serve(site.site) as address:  # as a static host serves it, 404.html too
+        yield address
 
 
 def test_no_page_type_contacts_another_host(served: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import ClassVar
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
@@ -95,15 +96,46 @@ class _Text(opt.Type[str]):
         return value.strip()
 
 
-class _Email(_Text):
-    """An e-mail address: one ``@``, no spaces."""
+class _Shaped(_Text):
+    """Text of a known shape (``shape``, matched whole), named ``what`` in messages."""
+
+    shape: ClassVar[re.Pattern[str]]
+    what: ClassVar[str]
+    expected: ClassVar[str] = ""  # said before the example, e.g. "ten digits, "
 
     def run_validation(self, value: object) -> str:
         text = super().run_validation(value)
-        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", text):
-            raise ValidationError(f"'{text}' is not an e-mail address; "
-                                  f"expected e.g. '{self.example}'")
+        if not self.shape.fullmatch(text):
+            raise ValidationError(f"'{text}' is not {self.what}; "
+                                  f"expected {self.expected}e.g. '{self.example}'")
         return text
+
+
+class _Email(_Shaped):
+    """An e-mail address: one ``@``, no spaces."""
+
+    shape = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+    what = "an e-mail address"
+
+
+class _WebAddress(_Shaped):
+    """An absolute http(s) address (a licence, a publisher's site, a place's URI)."""
+
+    shape = re.compile(r"https?://[^\s/]+\.[^\s]+|https?://[^\s/]+/[^\s]*")
+    what = "a web address"
+
+
+class _OrganisationNumber(_Shaped):
+    """A Swedish organisationsnummer: ten digits, usually written NNNNNN-NNNN."""
+
+    shape = re.compile(r"[0-9]{6}-?[0-9]{4}")
+    what = "an organisationsnummer"
+    expected = "ten digits, "
+
+    def run_validation(self, value: object) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super().run_validation(value)
 
 
 class _Phone(_Text):
@@ -165,30 +197,6 @@ class AccessibilityConfig(Config):
                 f"is empty, but compliance is '{compliance}'; expected the content that "
                 "is not accessible and why, or compliance 'helt'")))
         return failed, warnings
-
-
-class _WebAddress(_Text):
-    """An absolute http(s) address (a licence, a publisher's site, a place's URI)."""
-
-    def run_validation(self, value: object) -> str:
-        text = super().run_validation(value)
-        if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+|https?://[^\s/]+/[^\s]*", text):
-            raise ValidationError(f"'{text}' is not a web address; "
-                                  f"expected e.g. '{self.example}'")
-        return text
-
-
-class _OrganisationNumber(_Text):
-    """A Swedish organisationsnummer: ten digits, usually written NNNNNN-NNNN."""
-
-    def run_validation(self, value: object) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        text = super().run_validation(value)
-        if not re.fullmatch(r"[0-9]{6}-?[0-9]{4}", text):
-            raise ValidationError(f"'{text}' is not an organisationsnummer; "
-                                  f"expected ten digits, e.g. '{self.example}'")
-        return text
 
 
 class OpenDataConfig(Config):
