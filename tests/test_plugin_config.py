@@ -38,6 +38,8 @@ def test_defaults() -> None:
         "today": None,
         "feed_size": 50,
         "retention_years": None,
+        "build_cache": True,
+        "build_cache_dir": ".cache/beslutsregister",
         "registry_email": None,
         "registry_url": None,
         "accessibility": {
@@ -60,6 +62,7 @@ def test_every_option_set() -> None:
     options = {"cases_dir": "arenden", "diary_number_pattern": "KS [0-9]{4}/[0-9]+",
                "diary_number_description": "KS YEAR/SERIAL", "today": "2024-06-01",
                "feed_size": 10, "retention_years": 10,
+               "build_cache": False, "build_cache_dir": "var/cache",
                "registry_email": "registrator@region.example.se",
                "registry_url": "https://e.region.example.se/begaran?arende={diarienummer}",
                "accessibility": {

@@ -56,6 +56,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ..core.buildcache import StoredParses
 from ..core.loading import CaseOutcome, load_case_files
 from ..core.outputguard import Leak, SiteScan, pages_and_index
 from ..core.privacy import ProtectedPeople
@@ -69,6 +70,9 @@ _HEAD = struct.Struct(">BI")  # frame kind, length of what follows
 _PICKLE, _BODY = 0, 1
 _BODY_HEAD = struct.Struct(">Ii")  # a body frame: its number, its index document or -1
 _SPOOL_HEAD = struct.Struct(">II")  # body number, length of its UTF-8 bytes
+#: A body frame's number for a body sanitized in an earlier build (the build cache's):
+#: indexed only, not sanitized again nor spooled (its page is not rendered).
+_INDEX_ONLY = 0xFFFFFFFF
 
 #: The child loads this share of the case files, the last ones: it starts about 0.2 s
 #: later than the build, and its cases still have to be unpickled by the build.
@@ -174,11 +178,14 @@ class _Child:
         _send(self.replies, message)
         self.replies.flush()
 
-    def load(self, paths_file: int, root: Path, rules: CaseRules) -> None:
-        """Load the case files listed in the inherited file ``paths_file``."""
+    def load(self, paths_file: int, root: Path, rules: CaseRules, keep: bool) -> None:
+        """Load the case files listed in the inherited file ``paths_file``; with
+        ``keep``, send back their parses for the build cache too."""
         try:
             paths = [Path(os.fsdecode(p)) for p in _read_all(paths_file).split(b"\0")]
-            self.reply("loaded", load_case_files(paths, root, rules))
+            stored = StoredParses(rules) if keep else None
+            outcomes = load_case_files(paths, root, rules, stored=stored)
+            self.reply("loaded", (outcomes, stored.used if stored is not None else {}))
         except Exception as exc:
             self.reply("error", _describe(exc))
 
@@ -198,6 +205,12 @@ class _Child:
             return
         if self.writer is None or self.spool is None:
             self.error = (number, "sanitizing", "it came before the search index was started")
+            return
+        if number == _INDEX_ONLY:
+            try:
+                self.writer.add(self.documents[document], html)
+            except Exception as exc:
+                self.error = (None, "indexing a kept page", _describe(exc))
             return
         doing = "sanitizing"
         try:
@@ -240,9 +253,10 @@ class _Child:
             except Exception as exc:
                 self.guard_error = _describe(exc)
 
-    def guard(self, folder: Path, people: ProtectedPeople) -> None:
-        """Start the output guard's scan of the site being built into ``folder``."""
-        self.site = SiteScan(folder, people)
+    def guard(self, folder: Path, people: ProtectedPeople, known: set[bytes] | None) -> None:
+        """Start the output guard's scan of the site being built into ``folder``
+        (``known``: digests of files found clean before, see SiteScan)."""
+        self.site = SiteScan(folder, people, known)
 
     def scan(self, outputs: list[str]) -> None:
         """Scan these written pages (or data files) now; the last sweep checks them again."""
@@ -268,7 +282,7 @@ class _Child:
         if self.guard_error is not None or self.site is None:
             self.reply("error", self.guard_error or "the output guard was not started")
         else:
-            self.reply("leaks", (leaks, self.site.files, self.site.seconds))
+            self.reply("leaks", (leaks, self.site.files, self.site.seconds, self.site.clean))
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
@@ -319,6 +333,7 @@ class BuildWorker:
         self._outputs: list[str] = []  # written files not yet sent to the guard
         self.sent: set[str] = set()  # every file sent: the child sweeps it at the end
         self.guard_files, self.guard_seconds = 0, 0.0  # what the guard scanned, how long
+        self.guard_clean: set[bytes] = set()  # digests of the files it found clean
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
         self._offset = 0  # in the spool, of the next body to read
@@ -339,9 +354,11 @@ class BuildWorker:
     # -- loading -------------------------------------------------------------------------
 
     def load_case_files(
-        self, paths: Sequence[Path], root: Path, rules: CaseRules
+        self, paths: Sequence[Path], root: Path, rules: CaseRules,
+        stored: StoredParses | None = None,
     ) -> list[CaseOutcome]:
-        """:func:`~beslutsregister.loading.load_case_files`, the last part in the child."""
+        """:func:`~beslutsregister.loading.load_case_files`, the last part in the child;
+        what either process parses goes into ``stored`` (the build cache)."""
         shared = int(len(paths) * CHILD_SHARE) if len(paths) >= MIN_FILES_TO_SHARE else 0
         own, theirs = paths[: len(paths) - shared], paths[len(paths) - shared:]
         if theirs:  # the paths go in a file: a long request would wait for the child to read
@@ -349,10 +366,13 @@ class BuildWorker:
             self._paths.truncate()
             self._paths.write(b"\0".join(os.fsencode(p) for p in theirs))  # any name
             self._paths.flush()
-            self._request("load", self._paths.fileno(), root, rules)
-        outcomes = load_case_files(own, root, rules)
+            self._request("load", self._paths.fileno(), root, rules, stored is not None)
+        outcomes = load_case_files(own, root, rules, stored=stored)
         if theirs:
-            outcomes += self._reply("loaded", "loading case files")
+            loaded, parses = self._reply("loaded", "loading case files")
+            outcomes += loaded
+            if stored is not None:
+                stored.used.update(parses)
         return outcomes
 
     # -- bodies and the index ------------------------------------------------------------
@@ -373,6 +393,13 @@ class BuildWorker:
         with contextlib.suppress(BrokenPipeError, OSError):  # a gone child: finish_bodies says so
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
+
+    def index_kept_body(self, document: int, html: str) -> None:
+        """Index the body of a page kept from an earlier build (the build cache): it was
+        sanitized then, and its page is not rendered now."""
+        assert self._process.stdin is not None
+        with contextlib.suppress(BrokenPipeError, OSError):  # a gone child: finish_bodies says so
+            _send_body(self._process.stdin, _INDEX_ONLY, document, html)
 
     def finish_bodies(self) -> None:
         """Wait until every body is sanitized; the child then writes the search index."""
@@ -415,9 +442,11 @@ class BuildWorker:
 
     # -- the output guard ----------------------------------------------------------------
 
-    def start_guard(self, folder: Path, people: ProtectedPeople) -> None:
-        """Scan the site built into ``folder`` (outputguard.py) as its files are written."""
-        self._request("guard", folder, people)
+    def start_guard(self, folder: Path, people: ProtectedPeople,
+                    known: set[bytes] | None = None) -> None:
+        """Scan the site built into ``folder`` (outputguard.py) as its files are written;
+        files whose digest is ``known`` clean are not read again (the build cache)."""
+        self._request("guard", folder, people, known)
 
     def written(self, output: str) -> None:
         """The page (or data file) ``output``, a path in the site, is written: scan it in
@@ -448,12 +477,13 @@ class BuildWorker:
             theirs = pages_and_index(index_dir)
             found = rest.sweep(only=lambda output: not theirs(output)
                                and output not in self.sent)
-            child, self.guard_files, self.guard_seconds = self._reply(
+            child, self.guard_files, self.guard_seconds, clean = self._reply(
                 "leaks", "scanning the built site")
         finally:
             self.close()
         assert isinstance(child, list)
         self.guard_files += rest.files
+        self.guard_clean = clean | rest.clean
         return sorted(found + child, key=lambda leak: leak.output)
 
     # -- the child -----------------------------------------------------------------------

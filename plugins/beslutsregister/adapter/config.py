@@ -266,6 +266,15 @@ class RegisterConfig(Config):
     """An e-service form for requests instead; ``{diarienummer}`` in it is replaced by
     the diary number, else ``diarienummer=...`` is added."""
 
+    build_cache = opt.Type(bool, default=True)
+    """Reuse what the last public build made where nothing it depends on changed: parsed
+    case files, case pages, the output guard's verdicts (see ``build_cache_dir``). The
+    output guard and the swap run on every build. ``false``: build everything afresh."""
+
+    build_cache_dir = opt.Type(str, default=".cache/beslutsregister")
+    """The build cache's folder, relative to ``mkdocs.yml``; outside docs_dir, site_dir
+    and cases_dir. Delete it to start afresh; it is rebuilt."""
+
     open_data = opt.SubConfig(OpenDataConfig)
     """The open data's publisher, contact, licence and update frequency (DCAT-AP-SE)."""
 

@@ -32,8 +32,15 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
+from ..core.buildcache import BuildCache, GuardVerdicts, StoredParses
 from ..core.fingerprint import fingerprint
-from ..core.loading import CaseFilesLoader, CaseOutcome, ParseCache, load_case_files
+from ..core.loading import (
+    CaseFilesLoader,
+    CaseOutcome,
+    ParseCache,
+    display_path,
+    load_case_files,
+)
 from ..core.outputguard import SiteScan, attribute, scan_site
 from ..core.pages import CASES_DIR, REGISTER_DIR, PageSpec
 from ..core.sanitize import sanitize_html
@@ -43,7 +50,9 @@ from ..core.validation import CaseRules
 from ..search import page as search
 from ..search.index import IndexDocument, documents_of
 from .buildworker import BuildWorker, WorkerError
+from .compat import STRICT_LOGGERS
 from .preview_cache import PreviewOutputKeeper, config_files, stamps
+from .rebuild import PageReuse, links_to_case_sources
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -67,6 +76,9 @@ class BuildMode(Protocol):
     def choose_output_folder(self, config: MkDocsConfig) -> None:
         """``on_config``: set ``config.site_dir`` to where this build writes."""
 
+    def use_cache(self, folder: Path | None) -> None:
+        """``on_config``: the build cache's folder (None: no cache)."""
+
     def before_cleaning(self, config: MkDocsConfig) -> None:
         """``on_pre_build``: MkDocs is about to empty ``config.site_dir``."""
 
@@ -76,8 +88,13 @@ class BuildMode(Protocol):
 
     def pages_to_render(
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig
-    ) -> Iterable[PageSpec]:
-        """``on_files``: which generated pages MkDocs renders, in order."""
+    ) -> Iterable[tuple[PageSpec, Path | None]]:
+        """``on_files``: the generated pages MkDocs gets, in order, each with the file of
+        its HTML from an earlier build to copy instead of rendering it (or None)."""
+
+    def kept_page(self, dest_uri: str) -> tuple[str | None, str, bool] | None:
+        """The sitemap: a page copied from an earlier build, by its output file, as
+        (canonical address, lastmod, noindex); None for any other file."""
 
     def register_added(
         self, site: RegisterSite, config: MkDocsConfig, sources: dict[str, str]
@@ -127,6 +144,28 @@ class BuildMode(Protocol):
         """``on_shutdown``: free what the mode kept between builds."""
 
 
+class WarningCount(logging.Handler):
+    """Counts the warnings MkDocs and the plugins log while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def attach(self) -> None:
+        self.count = 0
+        for name in STRICT_LOGGERS:
+            logging.getLogger(name).addHandler(self)
+
+    def detach(self) -> bool:
+        """Stop counting; whether anything warned."""
+        for name in STRICT_LOGGERS:
+            logging.getLogger(name).removeHandler(self)
+        return self.count > 0
+
+
 @contextmanager
 def worker_errors() -> Iterator[None]:
     """A failure of the build's second process fails the build, with what went wrong."""
@@ -171,6 +210,12 @@ class PreviewMode:
     def choose_output_folder(self, config: MkDocsConfig) -> None:
         """MkDocs serves the preview from a temporary folder of its own: kept."""
 
+    def use_cache(self, folder: Path | None) -> None:
+        """A preview keeps its pages in memory between rebuilds (preview_cache.py)."""
+
+    def kept_page(self, dest_uri: str) -> tuple[str | None, str, bool] | None:
+        return None  # a preview's kept pages are put back after the build
+
     def before_cleaning(self, config: MkDocsConfig) -> None:
         self.keeper.before_build(Path(config.site_dir))
 
@@ -182,17 +227,18 @@ class PreviewMode:
 
     def pages_to_render(
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig
-    ) -> Iterator[PageSpec]:
-        """An unchanged case page keeps its last output; the rest are rendered."""
+    ) -> Iterator[tuple[PageSpec, Path | None]]:
+        """An unchanged case page keeps its last output (moved back in after the build,
+        not given to MkDocs); the rest are rendered."""
         context = fingerprint(surroundings(config, pages))
         for spec in pages:
             dest_uri = site.urls.dest(spec.src_uri)
             if spec.nav_group is not None:  # few, and link targets of docs: always rendered
                 self.keeper.render(spec.src_uri, dest_uri)
-                yield spec
+                yield spec, None
             elif not self.keeper.reuse(spec.src_uri, fingerprint(context, spec.digest),
                                        dest_uri):
-                yield spec
+                yield spec, None
 
     def register_added(
         self, site: RegisterSite, config: MkDocsConfig, sources: dict[str, str]
@@ -261,6 +307,11 @@ class PublicBuild:
         self.taken: set[str] = set()  # case pages whose body this build has taken
         self.last_page: str | None = None  # the page built last, written by now
         self.sources: dict[str, str] = {}  # output file -> its source, for the guard
+        self.cache: BuildCache | None = None  # the build cache (rebuild.py), if used
+        self.stored: StoredParses | None = None  # the case files' parses, old and new
+        self.reuse: PageReuse | None = None  # case pages copied or to keep
+        self.verdicts: GuardVerdicts | None = None  # the guard's, from the last build
+        self.warnings = WarningCount()  # a build that warned keeps none of its pages
 
     def data_folder(self) -> Path | None:
         """The staging folder's scratch folder: the open-data files are written one at a
@@ -282,6 +333,10 @@ class PublicBuild:
     def before_cleaning(self, config: MkDocsConfig) -> None:
         """MkDocs empties the staging folder; the published site stays as it is."""
 
+    def use_cache(self, folder: Path | None) -> None:
+        self.cache = BuildCache(folder) if folder is not None else None
+        self.stored, self.reuse, self.verdicts = None, None, None
+
     @contextmanager
     def loading(self) -> Iterator[CaseFilesLoader]:
         """Start the second process; load with it, with the garbage collector paused.
@@ -292,6 +347,7 @@ class PublicBuild:
         pauses, and then what was made is frozen out of its sight.
         """
         self._stop_worker()
+        self.warnings.attach()
         with worker_errors():
             self.worker = BuildWorker()
         collecting = gc.isenabled()
@@ -307,14 +363,30 @@ class PublicBuild:
     def _load_case_files(
         self, paths: Sequence[Path], root: Path, rules: CaseRules
     ) -> list[CaseOutcome]:
+        """Parse what the cache has not parsed: in this process when it has most files
+        (a rebuild), else shared with the second process (a cold build)."""
         assert self.worker is not None
+        if self.cache is not None:
+            self.stored = self.cache.parses(rules)
+            if self.stored.covers(display_path(p, root) for p in paths) >= 0.5:
+                return load_case_files(paths, root, rules, stored=self.stored)
         with worker_errors():
-            return self.worker.load_case_files(paths, root, rules)
+            return self.worker.load_case_files(paths, root, rules, self.stored)
 
     def pages_to_render(
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig
-    ) -> Iterable[PageSpec]:
-        return pages  # all of them
+    ) -> Iterable[tuple[PageSpec, Path | None]]:
+        """All of them; with the cache, unchanged case pages are copied from it."""
+        if self.cache is None:
+            return ((spec, None) for spec in pages)
+        self.reuse = PageReuse(self.cache)
+        # The sitemap of a theme without the register's templates would miss them.
+        reuse = config.theme.name == "material" and not links_to_case_sources(
+            config, (case.body for case in site.loaded.cases))
+        return list(self.reuse.plan(pages, site, config, reuse))
+
+    def kept_page(self, dest_uri: str) -> tuple[str | None, str, bool] | None:
+        return self.reuse.sitemap_entry(dest_uri) if self.reuse is not None else None
 
     def register_added(
         self, site: RegisterSite, config: MkDocsConfig, sources: dict[str, str]
@@ -326,7 +398,15 @@ class PublicBuild:
         self.index_documents = documents_of(site.public, lambda case: urls.url(urls.case(case)))
         self.worker.start_index(list(self.index_documents.values()),
                                 Path(config.site_dir) / search.INDEX_DIR)
-        self.worker.start_guard(Path(config.site_dir), site.loaded.protected)
+        if self.reuse is not None:  # kept pages' bodies were sanitized when they rendered
+            for slug, record in self.reuse.kept_bodies():
+                document = self.index_documents.get(slug) if slug else None
+                if document is not None:
+                    self.worker.index_kept_body(document.number, record.body)
+        if self.cache is not None:
+            self.verdicts = self.cache.verdicts(site.loaded.protected.fingerprint())
+        self.worker.start_guard(Path(config.site_dir), site.loaded.protected,
+                                self.verdicts.clean if self.verdicts is not None else None)
         self.sources = sources
         site.release_reuse_caches()
 
@@ -366,7 +446,10 @@ class PublicBuild:
         spec, number = taken
         assert self.worker is not None
         with worker_errors():
-            return spec, self.worker.body(number)
+            body = self.worker.body(number)
+        if self.reuse is not None:
+            self.reuse.given_back(src_uri, body)
+        return spec, body
 
     def files_written(self, outputs: Iterable[str]) -> None:
         """The data files (tens of thousands of them: a document per decision) are
@@ -405,16 +488,18 @@ class PublicBuild:
             if self.last_page is not None:
                 self.worker.written(self.last_page)
             worker = self.worker
+            known = self.verdicts.clean if self.verdicts is not None else None
             try:
                 with worker_errors():
                     leaks = worker.leaks(search.INDEX_DIR,
-                                         SiteScan(staged.folder, site.loaded.protected))
+                                         SiteScan(staged.folder, site.loaded.protected, known))
             finally:
                 self.worker, self.last_page = None, None
             log.info(f"beslutsregister: output guard scanned {worker.guard_files} files, "
                      f"{worker.guard_seconds:.1f} s of it in the build's second process")
+            clean = worker.guard_clean
         else:
-            leaks = scan_site(staged.folder, site.loaded.protected)
+            leaks, clean = scan_site(staged.folder, site.loaded.protected), set()
         if leaks:
             leaks = attribute(leaks, site.loaded.cases, self.sources)
             count = len(leaks)
@@ -428,9 +513,36 @@ class PublicBuild:
             raise PluginError(f"beslutsregister: swapping in the new site: {exc}") from None
         config.site_dir = str(staged.target)  # for what runs after the build (gh-deploy)
         self.staged = None
+        self._keep(staged.target, site, clean)
+
+    def _keep(self, published: Path, site: RegisterSite, clean: set[bytes]) -> None:
+        """Keep what the next build can reuse (the build cache), after the swap: only a
+        published build is kept, and a build that warned keeps none of its pages (the
+        next build would reuse them without the warning)."""
+        warned = self.warnings.detach()
+        cache, reuse = self.cache, self.reuse
+        if cache is None:
+            return
+        for reason in cache.ignored:
+            log.info(f"beslutsregister: build cache: {reason}; rebuilt")
+        try:
+            pages = None
+            if reuse is not None:
+                pages = dict(reuse.kept) if warned else reuse.records_after(published, site.urls)
+                log.info(f"beslutsregister: build cache: {len(reuse.kept)} case pages "
+                         f"copied, {reuse.rendered} rendered")
+            people = site.loaded.protected.fingerprint()
+            cache.save(self.stored, pages, GuardVerdicts(people, clean))
+        except OSError as exc:
+            log.info(f"beslutsregister: the build cache in {cache.folder} could not be "
+                     f"written ({exc}); the next build renders everything")
+        finally:
+            self.stored, self.reuse, self.verdicts = None, None, None
 
     def abandon(self) -> None:
-        """No index, no swap: the previous site stays as it was."""
+        """No index, no swap, nothing kept: the previous site stays as it was."""
+        self.warnings.detach()
+        self.stored, self.reuse, self.verdicts = None, None, None
         self._stop_worker()
         self._unfreeze()
         if self.staged is not None:

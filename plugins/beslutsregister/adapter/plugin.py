@@ -21,7 +21,8 @@ its template, with what other plugins added sanitized after the body; until then
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -181,13 +182,15 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             log.warning(f"beslutsregister: {overdue}")
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
+        cache = self.root / self.config.build_cache_dir if self.config.build_cache else None
         problems = folder_problems(self.root, Path(config.docs_dir), self.cases_dir,
-                                   Path(config.site_dir))
+                                   Path(config.site_dir), cache)
         for problem in problems[:-1]:
             log.error(f"beslutsregister: {problem}")
         if problems:  # before MkDocs empties site_dir
             raise PluginError(f"beslutsregister: {problems[-1]}")
         self.mode.choose_output_folder(config)
+        self.mode.use_cache(cache)
         config.extra_css.append(STYLESHEET)
         self._prune_navigation(config)
         self._share_navigation(config)
@@ -318,8 +321,13 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                    for f in files.documentation_pages()}
         sources.update((self.site.urls.dest(spec.src_uri), spec.case.source)
                        for spec in pages if spec.case is not None)
-        for spec in self.mode.pages_to_render(pages, self.site, config):
-            files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
+        for spec, kept in self.mode.pages_to_render(pages, self.site, config):
+            if kept is None:
+                files.append(self._generated_file(files, config, spec.src_uri, spec.markdown))
+            else:  # its HTML from an earlier build, unchanged (rebuild.py)
+                self._refuse_docs_file(files, spec.src_uri)
+                files.append(self._generated_file(files, config, self.site.urls.dest(
+                    spec.src_uri), source=kept))
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
         self._add_search(files, config)
         assert self.accessibility is not None
@@ -362,15 +370,19 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
     def _generated_file(files: Files, config: MkDocsConfig, src_uri: str,
                         content: str | None = None, source: Path | None = None) -> File:
         """A generated file with its ``content``, or copied from ``source``."""
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"beslutsregister: docs/{src_uri} exists, but the register "
-                              "generates that page; rename or remove the file in docs/")
+        RegisterPlugin._refuse_docs_file(files, src_uri)
         # Pages stay out of the automatic navigation; on_nav adds the overview pages.
         if source is not None:
             return File.generated(config, src_uri, abs_src_path=str(source),
                                   inclusion=InclusionLevel.NOT_IN_NAV)
         return File.generated(config, src_uri, content=content or "",
                               inclusion=InclusionLevel.NOT_IN_NAV)
+
+    @staticmethod
+    def _refuse_docs_file(files: Files, src_uri: str) -> None:
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"beslutsregister: docs/{src_uri} exists, but the register "
+                              "generates that page; rename or remove the file in docs/")
 
     _surroundings = staticmethod(surroundings)  # what a preview's kept pages depend on
 
@@ -469,6 +481,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
         Priority: 0 (default)
         """
+        env.globals["br_sitemap"] = partial(self._sitemap, files)
         if self.theme_dirs is not None:
             NavigationCache().install(env, self.theme_dirs)
             facts = self.accessibility
@@ -477,6 +490,24 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                     br_statement_url=Urls(config.use_directory_urls).url(STATEMENT_PAGE),
                     br_footer=lambda href: Markup(footer_html(facts, href)))
         return env
+
+    def _sitemap(self, files: Files, pages: Iterable[File]) -> Iterator[tuple[str, str]]:
+        """The sitemap's (address, lastmod) in the order of ``files``: the documentation
+        ``pages`` (not a link, not marked ``br_noindex``), and the case pages copied
+        from an earlier build in their place (templates/sitemap.xml)."""
+        documentation = {id(file) for file in pages}
+        for file in files:
+            if id(file) in documentation:
+                page = file.page
+                if page is None or page.is_link or page.meta.get("br_noindex"):
+                    continue
+                address = page.canonical_url or page.abs_url
+                if address:
+                    yield address, page.update_date
+            elif (kept := self.mode.kept_page(file.src_uri)) is not None:
+                address, lastmod, noindex = kept
+                if address and not noindex:
+                    yield address, lastmod
 
     @event_priority(100)  # before other plugins
     def _finish_case_bodies(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -17,7 +17,8 @@ SITE_DIR_EXPECTED = ("expected a folder of its own, e.g. 'site', outside cases_d
                      "holding none of cases_dir, docs_dir and mkdocs.yml")
 
 
-def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path) -> list[str]:
+def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path,
+                    cache_dir: Path | None = None) -> list[str]:
     """What is wrong with the folders, one message per option (empty if nothing).
 
     ``root`` is the project's folder (that of ``mkdocs.yml``); the others are the folders
@@ -44,4 +45,14 @@ def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path)
     elif site.is_relative_to(cases):
         problems.append(f"{shown} is inside the case folder (cases_dir), so the built site "
                         f"would mix with the case files; {SITE_DIR_EXPECTED}")
+    if cache_dir is not None:
+        cache = cache_dir.resolve()
+        shown = f"option 'build_cache_dir': '{display_path(cache, root)}'"
+        for folder, name in ((docs, "docs_dir"), (site, "site_dir"), (cases, "cases_dir")):
+            if cache.is_relative_to(folder) or folder.is_relative_to(cache):
+                problems.append(
+                    f"{shown} overlaps {name}; the cache holds every case file's contents "
+                    "(drafts too) and a build empties site_dir; expected a folder of its "
+                    "own, e.g. '.cache/beslutsregister'")
+                break
     return problems

@@ -16,6 +16,7 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
 from .addresses import unit_slug
 from .bodylimits import body_limit_problems
+from .buildcache import StoredParses, text_digest
 from .model import Case, Problem, Programme
 from .privacy import (
     ProtectedPeople,
@@ -160,10 +161,14 @@ def _refusal(path: str, project: tuple[str, ...], what: str) -> str | None:
 
 
 def load_case_files(paths: Sequence[Path], root: Path, rules: CaseRules,
-                    cache: ParseCache | None = None) -> list[CaseOutcome]:
+                    cache: ParseCache | None = None,
+                    stored: StoredParses | None = None) -> list[CaseOutcome]:
     """Read and validate each case file on its own (cross-file checks come after);
-    files unchanged since they were put in ``cache`` are not read again."""
-    return [_load_case(path, display_path(path, root), rules, cache) for path in paths]
+    files unchanged since they were put in ``cache`` are not read again, and a file
+    whose text ``stored`` (the build cache) has parsed under the same rules is not
+    parsed again."""
+    return [_load_case(path, display_path(path, root), rules, cache, stored)
+            for path in paths]
 
 
 def load_register(
@@ -223,7 +228,7 @@ def load_register(
 
 
 def _load_case(path: Path, source: str, rules: CaseRules,
-               cache: ParseCache | None) -> CaseOutcome:
+               cache: ParseCache | None, stored: StoredParses | None) -> CaseOutcome:
     try:
         stat = os.stat(path)
     except OSError as exc:  # a broken link, or a file an editor is replacing right now
@@ -234,8 +239,12 @@ def _load_case(path: Path, source: str, rules: CaseRules,
     if cached is not None and cached[0] == signature and cached[1] == rules:
         return cached[2]
     text, problem = _read_text(path, source)
+    digest = text_digest(text) if stored is not None and not problem else ""
+    known = stored.get(source, digest) if digest and stored is not None else None
     if problem:
         outcome: CaseOutcome = (None, [problem])
+    elif known is not None:
+        outcome = known
     else:
         try:
             document: FrontMatterDocument = split_front_matter(text)
@@ -251,6 +260,8 @@ def _load_case(path: Path, source: str, rules: CaseRules,
             if case is not None:
                 problems += protected_officer_problems(case, document.body_line)
             outcome = (None if problems else case, problems)
+        if digest and stored is not None:
+            stored.put(source, digest, outcome)
     if cache is not None:
         cache[str(path)] = (signature, rules, outcome)
     return outcome

@@ -37,6 +37,7 @@ from pathlib import Path
 from stat import S_ISREG
 from urllib.parse import unquote
 
+from .buildcache import guard_digest
 from .model import Case
 from .privacy import ProtectedPeople, find_identity_numbers, mask_text
 
@@ -230,9 +231,17 @@ class SiteScan:
     at the end is what was scanned, whatever wrote it and whenever.
     """
 
-    def __init__(self, folder: Path, people: ProtectedPeople) -> None:
+    def __init__(self, folder: Path, people: ProtectedPeople,
+                 known: set[bytes] | None = None) -> None:
         self.folder = folder
         self.people = people
+        #: Digests (:func:`~beslutsregister.core.buildcache.guard_digest`) of files found
+        #: clean by an earlier build for the same people (None: no cache). A file with
+        #: one of them is still read, hashed and swept, but not searched again; the
+        #: digests of this build's clean files collect in :attr:`clean`.
+        self.known = known
+        self.clean: set[bytes] = set()
+        self.reused = 0  # files not searched again, by their digest
         self.seen: dict[str, tuple[int, int]] = {}  # output -> (size, mtime) as scanned
         self.leaks: dict[str, list[Leak]] = {}
         self.files = 0  # scanned, counting a file scanned again once more
@@ -249,7 +258,15 @@ class SiteScan:
             return  # a build writes files; a link's target is read where it lives
         self.seen[output] = (state.st_size, state.st_mtime_ns)  # before reading: a later
         start = time.perf_counter()
-        found = scan_text(output, readable_text(output, path.read_bytes()), self.people)
+        data = path.read_bytes()
+        digest = guard_digest(output, data) if self.known is not None else None
+        if digest is not None and digest in self.known:  # type: ignore[operator]
+            found = []
+            self.reused += 1
+        else:
+            found = scan_text(output, readable_text(output, data), self.people)
+        if digest is not None and not found:
+            self.clean.add(digest)
         self.seconds += time.perf_counter() - start
         self.files += 1
         if found:  # change shows in the sweep

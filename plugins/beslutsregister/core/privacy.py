@@ -24,6 +24,7 @@ from typing import Any
 
 import ahocorasick
 
+from .fingerprint import fingerprint
 from .model import Case, Officer, Problem, Programme
 from .texthygiene import find_unpublishable
 from .yamlsource import Node
@@ -213,6 +214,11 @@ class ProtectedPeople:
     #: cost 40 s over the output of a 10 000-decision register with 30 protected people,
     #: a pattern or a substring search per name 6 s; the automaton 2 s.
     automaton: Any = None
+
+    def fingerprint(self) -> str:
+        """A digest of whom the guard looks for: its verdicts hold for this list only
+        (:class:`~beslutsregister.core.buildcache.GuardVerdicts`)."""
+        return fingerprint("protected", *sorted(self.where))
 
     @classmethod
     def of(cls, cases: Iterable[Case]) -> ProtectedPeople:

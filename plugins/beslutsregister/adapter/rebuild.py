@@ -1,0 +1,194 @@
+"""What a public build reuses from the last one: the MkDocs side of the build cache.
+
+The cache itself (records, integrity, the case files' parses and the guard's verdicts)
+is :mod:`~beslutsregister.core.buildcache`; this module decides which case pages can be
+copied from it instead of rendered, which takes knowing what MkDocs and the theme make
+a page from.
+
+A case page's HTML is a function of its own content (its :class:`PageSpec`: title,
+Markdown, HTML blocks, and the notices and links that name other decisions, which the
+register resolved with the clock and the other cases) and of what surrounds every page
+(:func:`page_context`): the resolved configuration, the config files (inherited ones
+too), ``docs/``, the theme's ``custom_dir``, MkDocs hooks, the navigation's overview
+pages, the plugin's code and every installed library's version. Its key digests both,
+with its head links and sitemap facts, so a change to any of them renders it again;
+the clock, the embargoes and the retention rule change the register's pages, and with
+them their keys. Overview pages (few, and they list every decision) and pages from
+``docs/`` are rendered in every build.
+
+A kept page is handed to MkDocs as a static file (copied from the cache), so MkDocs
+does not know it as a page: the sitemap lists it from :meth:`PageReuse.sitemap_entry`,
+in the place a rendered page would have, and nothing may link to its Markdown source
+(``beslut/…md``): a build where ``docs/``, the navigation or a case body does renders
+every page (:func:`links_to_case_sources`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import PluginCollection
+from mkdocs.theme import Theme
+
+from ..core.buildcache import BuildCache, PageRecord
+from ..core.fingerprint import fingerprint
+from ..core.pages import CASES_DIR, PageSpec
+from ..core.site import RegisterSite
+from .preview_cache import config_files
+
+#: Options that name where this build writes, not what it writes.
+_WHERE = frozenset({"site_dir", "config_file_path", "dev_addr", "strict", "watch",
+                    "remote_branch", "remote_name"})
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: The start of a link's target in Markdown (inline or reference) or HTML.
+_LINK = r"""(?:\]\(\s*<?|\]:\s*<?|href\s*=\s*["']?)"""
+#: A link from a page of docs/ to a case page's source file.
+_CASE_SOURCE_LINK = re.compile(rf"""{_LINK}[^)\s"'>]*{CASES_DIR}/[^)\s"'>]*\.md\b""")
+#: A link from a case body to any Markdown file (a case page's, relative to its folder).
+_MARKDOWN_LINK = re.compile(rf"""{_LINK}[^)\s"'>]*\.md\b""")
+
+
+def _stable(value: Any) -> Any:
+    """A value of the configuration as plain data, the same in every build."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Theme):
+        return {"name": value.name, "dirs": list(value.dirs), "options": _stable(dict(value))}
+    if isinstance(value, PluginCollection):
+        return {name: [type(plugin).__module__, _stable(dict(options))
+                       if isinstance(options := getattr(plugin, "config", None), Config)
+                       else None]
+                for name, plugin in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda i: str(i[0]))}
+    if isinstance(value, list | tuple):
+        return [_stable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_stable(v) for v in value), key=repr)
+    if isinstance(value, Path):
+        return str(value)
+    return f"{type(value).__module__}.{type(value).__qualname__}:{_ADDRESS.sub('', repr(value))}"
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "blake2b").hexdigest()
+
+
+def _files(folder: str | None) -> list[str]:
+    if not folder or not Path(folder).is_dir():
+        return []
+    root = Path(folder)
+    return [f"{p.relative_to(root).as_posix()}:{_digest(p)}"
+            for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+def page_context(config: MkDocsConfig, pages: Iterable[PageSpec], code: str,
+                 *extra: str) -> str:
+    """A digest of what every page's HTML depends on besides its own content."""
+    settings = {k: _stable(v) for k, v in config.items() if k not in _WHERE}
+    parts = [code, repr(settings)]
+    if config.config_file_path:
+        parts += [f"{p}:{_digest(p)}" for p in config_files(Path(config.config_file_path))]
+    parts += ["docs", *_files(config.docs_dir), "custom_dir", *_files(config.theme.custom_dir)]
+    hooks: Any = config.hooks  # MkDocs types a list; it holds a dict of modules by path
+    for module in hooks.values() if isinstance(hooks, Mapping) else hooks:
+        source = getattr(module, "__file__", None)
+        parts.append(f"hook {source}:{_digest(Path(source)) if source else ''}")
+    parts += [f"nav {p.src_uri}:{p.nav_group}:{p.title}" for p in pages
+              if p.nav_group is not None]
+    return fingerprint(*parts, *extra)
+
+
+def page_key(context: str, spec: PageSpec, lastmod: str) -> str:
+    """The key of one case page's HTML in the cache."""
+    return fingerprint(context, spec.src_uri, spec.digest, repr(spec.alternates),
+                       str(spec.noindex), lastmod)
+
+
+def links_to_case_sources(config: MkDocsConfig, bodies: Iterable[str]) -> bool:
+    """Whether a page from ``docs/``, the navigation or a case body links to a Markdown
+    file (a kept case page has none for MkDocs to resolve the link to)."""
+    if CASES_DIR in repr(config.nav):
+        return True
+    docs = Path(config.docs_dir)
+    texts = (p.read_text("utf-8", errors="replace") for p in sorted(docs.rglob("*.md")))
+    return (any(_CASE_SOURCE_LINK.search(text) for text in texts)
+            or any(_MARKDOWN_LINK.search(body) for body in bodies if ".md" in body))
+
+
+class PageReuse:
+    """One public build's use of the cache's case pages: which are copied, which are
+    rendered (and kept afterwards)."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+        self.records = cache.pages()
+        self.kept: dict[str, PageRecord] = {}  # copied from the cache, by src_uri
+        self.keys: dict[str, str] = {}  # rendered now, to keep after the build
+        self.bodies: dict[str, str] = {}  # their sanitized bodies, as given back
+        self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by the copy's src_uri
+        self.slugs: dict[str, str | None] = {}  # a copied page's case, for the index
+        self.rendered = 0
+
+    def plan(self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig,
+             reuse: bool) -> Iterator[tuple[PageSpec, Path | None]]:
+        """Each page with the cached file to copy instead of rendering it, or None
+        (``reuse`` False: every page is rendered, and kept for the next build)."""
+        context = page_context(config, pages, self.cache.code, site.feed_url or "")
+        base = config.site_url or ""
+        if base and not base.endswith("/"):
+            base += "/"
+        for spec in pages:
+            if spec.nav_group is not None:
+                yield spec, None
+                continue
+            lastmod = spec.updated.isoformat() if spec.updated else ""
+            key = page_key(context, spec, lastmod)
+            record = self.records.get(spec.src_uri)
+            kept = (self.cache.verified_page(record)
+                    if reuse and record is not None and record.key == key else None)
+            if kept is None or record is None:
+                self.keys[spec.src_uri] = key
+                self.rendered += 1
+                yield spec, None
+                continue
+            self.kept[spec.src_uri] = record
+            self.slugs[spec.src_uri] = spec.case.slug if spec.case is not None else None
+            url = site.urls.url(spec.src_uri)
+            self.sitemap[site.urls.dest(spec.src_uri)] = (
+                urljoin(base, url) if base else None, lastmod, spec.noindex)
+            yield spec, kept
+
+    def kept_bodies(self) -> Iterator[tuple[str | None, PageRecord]]:
+        """(case slug, record) of each copied page: its body goes to the search index."""
+        for src_uri, record in self.kept.items():
+            yield self.slugs[src_uri], record
+
+    def given_back(self, src_uri: str, body: str) -> None:
+        """A rendered case page's sanitized body, kept with the page after the build."""
+        if src_uri in self.keys:
+            self.bodies[src_uri] = body
+
+    def sitemap_entry(self, src_uri: str) -> tuple[str | None, str, bool] | None:
+        """A copied page's (canonical address, lastmod, noindex), as MkDocs would have
+        given a rendered one; None for any other file."""
+        return self.sitemap.get(src_uri)
+
+    def records_after(self, site_folder: Path, urls: Any) -> dict[str, PageRecord]:
+        """Every case page's record after a published build: those copied, and those
+        rendered now (kept from the published folder)."""
+        records = dict(self.kept)
+        for src_uri, key in self.keys.items():
+            body = self.bodies.get(src_uri)
+            built = site_folder / urls.dest(src_uri)
+            if body is not None and built.is_file():
+                records[src_uri] = self.cache.keep_page(key, built, body)
+        return records

@@ -1,0 +1,305 @@
+"""The build cache: what a public build can reuse from the last one, kept on disk.
+
+A region that publishes one decision a day rebuilds ten thousand pages for one file.
+Nearly all of that work gives the same result as the day before, and three kinds of it
+can be kept safely between builds, in a folder of their own (by default
+``.cache/beslutsregister/`` beside ``mkdocs.yml``):
+
+- **parsed case files** (:class:`StoredParses`): a case file's outcome (its case, or its
+  problems) by the digest of its text, under the rules it was validated with;
+- **case pages** (:class:`PageRecord`): a rendered case page, as published, by a key
+  that digests everything its HTML is made from (the adapter computes it: the page's
+  own content and everything around it), with its sanitized body for the search index;
+- **the output guard's verdicts** (:class:`GuardVerdicts`): digests of output files the
+  guard read and found clean, under the list of protected people it looked for.
+
+Each kind is one record file: a header (magic, format version, the digest of the
+plugin's code and installed libraries, :func:`code_fingerprint`), the length and
+BLAKE2 digest of its payload, then the payload (a pickle). A record that is missing,
+unreadable, cut short, corrupt, written by another version or for other code is
+ignored, and rebuilt by this build: never trusted (:func:`read_record` says why, for
+the build's log). Records are written to a temporary file and renamed into place, so
+a build killed while writing leaves the previous record or none.
+
+The folder holds published material only (pages that passed the output guard, parses
+of the case files), but it is the project's: whoever can write into it can write into
+``mkdocs.yml`` too. Delete it to start afresh (``rm -r .cache/beslutsregister``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import struct
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .fingerprint import fingerprint
+
+#: Bumped whenever what a record holds changes shape.
+FORMAT_VERSION = 1
+MAGIC = b"beslutsregister build cache\n"
+_HEAD = struct.Struct(">I16sQ32s")  # format version, code digest, payload length, digest
+PACKAGE = Path(__file__).resolve().parents[1]  # beslutsregister/
+#: Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# The beslutsregister build cache: safe to delete (it is rebuilt).\n")
+
+_code: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A digest of this plugin's files (code, templates, scripts), the Python version
+    and every installed distribution's name and version (MkDocs, Material, Markdown
+    and its extensions, Jinja...): a change to any of them can change any output."""
+    global _code
+    if _code is None:
+        parts = [sys.version]
+        for path in sorted(PACKAGE.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts.append(f"{path.relative_to(PACKAGE).as_posix()}:{_file_digest(path)}")
+        parts += sorted(f"{dist.metadata['Name']}=={dist.version}"
+                        for dist in metadata.distributions())
+        _code = fingerprint(*parts)
+    return _code
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "blake2b").hexdigest()
+
+
+def content_digest(data: bytes) -> bytes:
+    """The digest that identifies a file's content in the cache."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def text_digest(text: str) -> str:
+    """The digest of a case file's text (:class:`StoredParses`)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+class CacheUnusable(Exception):
+    """A record that cannot be trusted: the message says why."""
+
+
+def read_record(path: Path, code: str) -> Any:
+    """The payload of the record file ``path``; :class:`CacheUnusable` if it is missing,
+    unreadable, cut short, corrupt, of another format version or for other ``code``."""
+    try:
+        with path.open("rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        raise CacheUnusable("none yet") from None
+    except OSError as exc:
+        raise CacheUnusable(f"unreadable ({exc.strerror or exc})") from None
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _HEAD.size:
+        raise CacheUnusable("not a cache record, or cut short")
+    version, code_digest, length, digest = _HEAD.unpack_from(data, len(MAGIC))
+    if version != FORMAT_VERSION:
+        raise CacheUnusable(f"format {version}, expected {FORMAT_VERSION}")
+    if code_digest != bytes.fromhex(code):
+        raise CacheUnusable("made by other code or libraries")
+    payload = memoryview(data)[len(MAGIC) + _HEAD.size:]
+    if len(payload) != length:
+        raise CacheUnusable(f"cut short ({len(payload)} of {length} bytes)")
+    if hashlib.blake2b(payload, digest_size=32).digest() != digest:
+        raise CacheUnusable("corrupt (its digest does not match)")
+    try:
+        return pickle.loads(payload)
+    except Exception as exc:  # the digest matched: a record this code cannot read
+        raise CacheUnusable(f"unreadable ({type(exc).__name__})") from None
+
+
+def write_record(path: Path, code: str, payload: Any) -> None:
+    """Write a record atomically (a temporary file renamed into place)."""
+    data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    head = MAGIC + _HEAD.pack(FORMAT_VERSION, bytes.fromhex(code), len(data),
+                              hashlib.blake2b(data, digest_size=32).digest())
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with open(fd, "wb") as file:
+            file.write(head)
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- the three kinds -------------------------------------------------------------------------
+
+
+class StoredParses:
+    """Case-file outcomes by file and digest of its text, valid under ``rules``.
+
+    :func:`~beslutsregister.core.loading.load_case_files` asks :meth:`get` for every
+    file it read and :meth:`put` s what it parsed; :attr:`used` is what this build saw
+    (saved, so a deleted file's parse does not stay for ever).
+    """
+
+    def __init__(self, rules: object, entries: dict[str, tuple[str, Any]] | None = None) -> None:
+        self.rules = rules
+        self.entries = entries or {}
+        self.used: dict[str, tuple[str, Any]] = {}
+
+    def get(self, source: str, digest: str) -> Any | None:
+        entry = self.entries.get(source)
+        if entry is None or entry[0] != digest:
+            return None
+        self.used[source] = entry
+        return entry[1]
+
+    def put(self, source: str, digest: str, outcome: Any) -> None:
+        self.used[source] = (digest, outcome)
+
+    def covers(self, sources: Iterable[str]) -> float:
+        """The share of ``sources`` with a stored parse (of whatever text)."""
+        names = list(sources)
+        return sum(name in self.entries for name in names) / len(names) if names else 1.0
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A case page kept from an earlier build: its key, its file's size and digest, and
+    its sanitized body (for the search index, which this build makes afresh)."""
+
+    key: str
+    size: int
+    digest: bytes
+    body: str
+
+
+@dataclass
+class GuardVerdicts:
+    """Digests (:func:`guard_digest`) of output files the guard found clean, valid for
+    one list of protected people (``people``: its fingerprint)."""
+
+    people: str
+    clean: set[bytes] = field(default_factory=set)
+
+
+def guard_digest(output: str, data: bytes) -> bytes:
+    """What a verdict is kept under: the file's place (its name decides how it is
+    read: as markup, JSON, text or binary) and its bytes."""
+    digest = hashlib.blake2b(output.encode("utf-8"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.digest()
+
+
+# -- the folder ------------------------------------------------------------------------------
+
+
+PARSES, PAGES, VERDICTS = "parsed.bin", "pages.bin", "guard.bin"
+PAGE_FILES = "pages"
+
+
+class BuildCache:
+    """The cache folder of one project: its three records and the kept pages' files.
+
+    Reading never fails a build: an unusable record reads as empty and says why in
+    :attr:`ignored`. Writing can fail (a full disk): the caller logs it and goes on.
+    """
+
+    def __init__(self, folder: Path, code: str | None = None) -> None:
+        self.folder = folder
+        self.code = code or code_fingerprint()
+        self.ignored: list[str] = []  # why records were not used, for the log
+
+    def _read(self, name: str) -> Any:
+        try:
+            return read_record(self.folder / name, self.code)
+        except CacheUnusable as exc:
+            if str(exc) != "none yet":
+                self.ignored.append(f"{name}: {exc}")
+            return None
+
+    def parses(self, rules: object) -> StoredParses:
+        payload = self._read(PARSES)
+        if (isinstance(payload, tuple) and len(payload) == 2 and payload[0] == rules
+                and isinstance(payload[1], dict)):
+            return StoredParses(rules, payload[1])
+        if payload is not None:
+            self.ignored.append(f"{PARSES}: made under other rules for case files")
+        return StoredParses(rules)
+
+    def pages(self) -> dict[str, PageRecord]:
+        payload = self._read(PAGES)
+        if isinstance(payload, dict) and all(isinstance(r, PageRecord)
+                                             for r in payload.values()):
+            return payload
+        if payload is not None:
+            self.ignored.append(f"{PAGES}: not a table of pages")
+        return {}
+
+    def verdicts(self, people: str) -> GuardVerdicts:
+        payload = self._read(VERDICTS)
+        if isinstance(payload, GuardVerdicts) and payload.people == people:
+            return payload
+        return GuardVerdicts(people)
+
+    def page_file(self, key: str) -> Path:
+        return self.folder / PAGE_FILES / key[:2] / f"{key}.html"
+
+    def verified_page(self, record: PageRecord) -> Path | None:
+        """The kept file of a page if it is whole and unchanged, else None (it is then
+        rendered again)."""
+        path = self.page_file(record.key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) != record.size or content_digest(data) != record.digest:
+            return None
+        return path
+
+    def keep_page(self, key: str, built: Path, body: str) -> PageRecord:
+        """Keep a page just built (``built``, in the staging folder): a hard link where
+        the file system allows (no copy: the published file never changes in place),
+        else a copy."""
+        data = built.read_bytes()
+        target = self.page_file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(built, target)
+        except OSError:
+            shutil.copyfile(built, target)
+        return PageRecord(key, len(data), content_digest(data), body)
+
+    def save(self, parses: StoredParses | None, pages: dict[str, PageRecord] | None,
+             verdicts: GuardVerdicts | None) -> None:
+        """Write the records given (None: leave that record as it is); remove kept page
+        files no record names."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(CACHEDIR_TAG, "utf-8")
+        if parses is not None:
+            write_record(self.folder / PARSES, self.code, (parses.rules, parses.used))
+        if verdicts is not None:
+            write_record(self.folder / VERDICTS, self.code, verdicts)
+        if pages is not None:
+            write_record(self.folder / PAGES, self.code, pages)
+            self._remove_unnamed(pages.values())
+
+    def _remove_unnamed(self, records: Iterable[PageRecord]) -> None:
+        named = {f"{record.key}.html" for record in records}
+        root = self.folder / PAGE_FILES
+        if not root.is_dir():
+            return
+        for directory, _, names in os.walk(root):
+            for name in names:
+                if name not in named:
+                    Path(directory, name).unlink(missing_ok=True)
