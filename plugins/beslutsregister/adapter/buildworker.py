@@ -52,7 +52,7 @@ import struct
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,9 +70,7 @@ _HEAD = struct.Struct(">BI")  # frame kind, length of what follows
 _PICKLE, _BODY = 0, 1
 _BODY_HEAD = struct.Struct(">Ii")  # a body frame: its number, its index document or -1
 _SPOOL_HEAD = struct.Struct(">II")  # body number, length of its UTF-8 bytes
-#: A body frame's number for a body sanitized in an earlier build (the build cache's):
-#: indexed only, not sanitized again nor spooled (its page is not rendered).
-_INDEX_ONLY = 0xFFFFFFFF
+_KEPT_HEAD = struct.Struct(">II")  # a kept body's index document, length of its bytes
 
 #: The child loads this share of the case files, the last ones: it starts about 0.2 s
 #: later than the build, and its cases still have to be unpickled by the build.
@@ -206,12 +204,6 @@ class _Child:
         if self.writer is None or self.spool is None:
             self.error = (number, "sanitizing", "it came before the search index was started")
             return
-        if number == _INDEX_ONLY:
-            try:
-                self.writer.add(self.documents[document], html)
-            except Exception as exc:
-                self.error = (None, "indexing a kept page", _describe(exc))
-            return
         doing = "sanitizing"
         try:
             clean = sanitize_html(html)
@@ -222,6 +214,27 @@ class _Child:
                 self.writer.add(self.documents[document], clean)
         except Exception as exc:
             self.error = (number, doing, _describe(exc))
+
+    def kept(self, bodies_file: int) -> None:
+        """Index the bodies in the inherited file ``bodies_file``: of pages kept from an
+        earlier build (the build cache), sanitized then and not rendered now."""
+        if self.error is not None:
+            return
+        if self.writer is None:
+            self.error = (None, "indexing kept pages", "they came before the search index "
+                          "was started")
+            return
+        try:
+            data = memoryview(_read_all(bodies_file))
+            offset = 0
+            while offset < len(data):
+                document, length = _KEPT_HEAD.unpack_from(data, offset)
+                offset += _KEPT_HEAD.size
+                html = bytes(data[offset:offset + length]).decode("utf-8")
+                offset += length
+                self.writer.add(self.documents[document], html)
+        except Exception as exc:
+            self.error = (None, "indexing kept pages", _describe(exc))
 
     def finish(self) -> None:
         """Say the bodies are spooled, then write the index and say so."""
@@ -295,6 +308,8 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             child.scan(*arguments)
         elif kind == "load":
             child.load(*arguments)
+        elif kind == "kept":
+            child.kept(*arguments)
         elif kind == "start":
             child.start(*arguments)
         elif kind == "guard":
@@ -394,12 +409,20 @@ class BuildWorker:
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
 
-    def index_kept_body(self, document: int, html: str) -> None:
-        """Index the body of a page kept from an earlier build (the build cache): it was
-        sanitized then, and its page is not rendered now."""
-        assert self._process.stdin is not None
-        with contextlib.suppress(BrokenPipeError, OSError):  # a gone child: finish_bodies says so
-            _send_body(self._process.stdin, _INDEX_ONLY, document, html)
+    def index_kept_bodies(self, bodies: Iterable[tuple[int, str]]) -> None:
+        """Index the bodies of pages kept from an earlier build (the build cache), as
+        (index document, sanitized body): sanitized then, their pages not rendered now.
+
+        They go through the file the child's case files went through (read by then):
+        through the pipe, the build waited for the child to index them.
+        """
+        self._paths.seek(0)
+        self._paths.truncate()
+        for document, html in bodies:
+            data = html.encode("utf-8")
+            self._paths.write(_KEPT_HEAD.pack(document, len(data)) + data)
+        self._paths.flush()
+        self._request("kept", self._paths.fileno())
 
     def finish_bodies(self) -> None:
         """Wait until every body is sanitized; the child then writes the search index."""

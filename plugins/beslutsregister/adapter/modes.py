@@ -399,10 +399,11 @@ class PublicBuild:
         self.worker.start_index(list(self.index_documents.values()),
                                 Path(config.site_dir) / search.INDEX_DIR)
         if self.reuse is not None:  # kept pages' bodies were sanitized when they rendered
-            for slug, record in self.reuse.kept_bodies():
-                document = self.index_documents.get(slug) if slug else None
-                if document is not None:
-                    self.worker.index_kept_body(document.number, record.body)
+            documents = self.index_documents
+            self.worker.index_kept_bodies(
+                (documents[slug].number, record.body)
+                for slug, record in self.reuse.kept_bodies()
+                if slug is not None and slug in documents)
         if self.cache is not None:
             self.verdicts = self.cache.verdicts(site.loaded.protected.fingerprint())
         self.worker.start_guard(Path(config.site_dir), site.loaded.protected,
@@ -513,7 +514,10 @@ class PublicBuild:
             raise PluginError(f"beslutsregister: swapping in the new site: {exc}") from None
         config.site_dir = str(staged.target)  # for what runs after the build (gh-deploy)
         self.staged = None
-        self._keep(staged.target, site, clean)
+        try:
+            self._keep(staged.target, site, clean)
+        finally:
+            staged.finish()
 
     def _keep(self, published: Path, site: RegisterSite, clean: set[bytes]) -> None:
         """Keep what the next build can reuse (the build cache), after the swap: only a

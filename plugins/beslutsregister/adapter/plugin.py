@@ -328,6 +328,8 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
                 self._refuse_docs_file(files, spec.src_uri)
                 files.append(self._generated_file(files, config, self.site.urls.dest(
                     spec.src_uri), source=kept))
+        # The second process starts indexing now, beside the data files being written.
+        self.mode.register_added(self.site, config, sources)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
         self._add_search(files, config)
         assert self.accessibility is not None
@@ -337,7 +339,6 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             self._add_data_files(files, config)
         except OpenDataError as exc:
             raise PluginError(f"beslutsregister: {exc}") from None
-        self.mode.register_added(self.site, config, sources)
 
     def _add_data_files(self, files: Files, config: MkDocsConfig) -> None:
         """The open-data files: in memory (a preview), or written to the mode's folder one

@@ -163,6 +163,12 @@ class StoredParses:
     def put(self, source: str, digest: str, outcome: Any) -> None:
         self.used[source] = (digest, outcome)
 
+    def unchanged(self) -> bool:
+        """Whether this build used exactly the stored parses, nothing more or less."""
+        entries = self.entries
+        return bool(entries) and len(self.used) == len(entries) and all(
+            entries.get(source) is entry for source, entry in self.used.items())
+
     def covers(self, sources: Iterable[str]) -> float:
         """The share of ``sources`` with a stored parse (of whatever text)."""
         names = list(sources)
@@ -216,6 +222,7 @@ class BuildCache:
         self.folder = folder
         self.code = code or code_fingerprint()
         self.ignored: list[str] = []  # why records were not used, for the log
+        self._read_back: dict[str, Any] = {}  # records as read, by name
 
     def _read(self, name: str) -> Any:
         try:
@@ -238,6 +245,7 @@ class BuildCache:
         payload = self._read(PAGES)
         if isinstance(payload, dict) and all(isinstance(r, PageRecord)
                                              for r in payload.values()):
+            self._read_back[PAGES] = dict(payload)
             return payload
         if payload is not None:
             self.ignored.append(f"{PAGES}: not a table of pages")
@@ -246,6 +254,7 @@ class BuildCache:
     def verdicts(self, people: str) -> GuardVerdicts:
         payload = self._read(VERDICTS)
         if isinstance(payload, GuardVerdicts) and payload.people == people:
+            self._read_back[VERDICTS] = GuardVerdicts(people, set(payload.clean))
             return payload
         return GuardVerdicts(people)
 
@@ -286,11 +295,12 @@ class BuildCache:
         tag = self.folder / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(CACHEDIR_TAG, "utf-8")
-        if parses is not None:
+        # A record read back unchanged is not written again (tens of megabytes).
+        if parses is not None and not parses.unchanged():
             write_record(self.folder / PARSES, self.code, (parses.rules, parses.used))
-        if verdicts is not None:
+        if verdicts is not None and verdicts != self._read_back.get(VERDICTS):
             write_record(self.folder / VERDICTS, self.code, verdicts)
-        if pages is not None:
+        if pages is not None and pages != self._read_back.get(PAGES):
             write_record(self.folder / PAGES, self.code, pages)
             self._remove_unnamed(pages.values())
 

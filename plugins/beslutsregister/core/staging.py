@@ -19,6 +19,7 @@ import errno
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2  # <linux/fs.h>
@@ -43,6 +44,7 @@ class StagedSite:
         # same disk, and removed with the staging folder, also when a build was killed.
         self.scratch_prefix = f".{self.target.name}.scratch-"
         self.scratch = self.target.parent / f"{self.scratch_prefix}{os.getpid()}"
+        self.removing: threading.Thread | None = None  # the previous site, being removed
 
     def prepare(self) -> Path:
         """Remove staging folders that dead builds left, and make this build's."""
@@ -74,7 +76,7 @@ class StagedSite:
             raise StagingError(f"site_dir {self.target} is not a folder; expected a folder "
                                "(or nothing) where the site is published")
         if _exchange(self.folder, self.target):
-            shutil.rmtree(self.folder, ignore_errors=True)  # now the previous site
+            self._remove_previous(self.folder)  # now the previous site
             return
         previous = self.target.parent / f"{self.prefix}{os.getpid()}.previous"
         try:
@@ -89,7 +91,20 @@ class StagedSite:
         except OSError:
             os.rename(previous, self.target)  # put the previous site back
             raise
-        shutil.rmtree(previous, ignore_errors=True)
+        self._remove_previous(previous)
+
+    def _remove_previous(self, folder: Path) -> None:
+        """Remove the previous site beside what the build still does (keeping its cache):
+        tens of thousands of files, mostly waiting for the disk. :meth:`finish` waits."""
+        self.removing = threading.Thread(target=shutil.rmtree, args=(folder,),
+                                         kwargs={"ignore_errors": True})
+        self.removing.start()
+
+    def finish(self) -> None:
+        """Wait until the previous site is removed (after :meth:`publish`)."""
+        if self.removing is not None:
+            self.removing.join()
+            self.removing = None
 
     def _replace_contents(self) -> None:
         """Not atomic, for a ``site_dir`` that cannot be renamed: empty it, move in."""
