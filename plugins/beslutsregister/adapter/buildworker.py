@@ -56,7 +56,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.buildcache import StoredParses
+from ..core.buildcache import StoredParses, unpack_body
 from ..core.loading import CaseOutcome, load_case_files
 from ..core.outputguard import Leak, SiteScan, pages_and_index
 from ..core.privacy import ProtectedPeople
@@ -230,7 +230,7 @@ class _Child:
             while offset < len(data):
                 document, length = _KEPT_HEAD.unpack_from(data, offset)
                 offset += _KEPT_HEAD.size
-                html = bytes(data[offset:offset + length]).decode("utf-8")
+                html = unpack_body(data[offset:offset + length])
                 offset += length
                 self.writer.add(self.documents[document], html)
         except Exception as exc:
@@ -409,17 +409,17 @@ class BuildWorker:
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
 
-    def index_kept_bodies(self, bodies: Iterable[tuple[int, str]]) -> None:
+    def index_kept_bodies(self, bodies: Iterable[tuple[int, bytes]]) -> None:
         """Index the bodies of pages kept from an earlier build (the build cache), as
-        (index document, sanitized body): sanitized then, their pages not rendered now.
+        (index document, sanitized body packed by :func:`~beslutsregister.core.
+        buildcache.pack_body`): sanitized then, their pages not rendered now.
 
         They go through the file the child's case files went through (read by then):
         through the pipe, the build waited for the child to index them.
         """
         self._paths.seek(0)
         self._paths.truncate()
-        for document, html in bodies:
-            data = html.encode("utf-8")
+        for document, data in bodies:
             self._paths.write(_KEPT_HEAD.pack(document, len(data)) + data)
         self._paths.flush()
         self._request("kept", self._paths.fileno())

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
@@ -409,6 +409,9 @@ class PublicBuild:
         self.worker.start_guard(Path(config.site_dir), site.loaded.protected,
                                 self.verdicts.clean if self.verdicts is not None else None)
         self.sources = sources
+        stored, self.stored = self.stored, None  # now, while the build is small
+        if stored is not None:
+            self._save(lambda cache: cache.save(stored, None, None))
         site.release_reuse_caches()
 
     def markdown_read(self, page: Page) -> None:
@@ -535,13 +538,20 @@ class PublicBuild:
                 pages = dict(reuse.kept) if warned else reuse.records_after(published, site.urls)
                 log.info(f"beslutsregister: build cache: {len(reuse.kept)} case pages "
                          f"copied, {reuse.rendered} rendered")
-            people = site.loaded.protected.fingerprint()
-            cache.save(self.stored, pages, GuardVerdicts(people, clean))
-        except OSError as exc:
-            log.info(f"beslutsregister: the build cache in {cache.folder} could not be "
-                     f"written ({exc}); the next build renders everything")
+            verdicts = GuardVerdicts(site.loaded.protected.fingerprint(), clean)
+            self._save(lambda cache: cache.save(None, pages, verdicts))
         finally:
             self.stored, self.reuse, self.verdicts = None, None, None
+
+    def _save(self, save: Callable[[BuildCache], None]) -> None:
+        """Write to the cache; a cache that cannot be written only costs the next build."""
+        if self.cache is None:
+            return
+        try:
+            save(self.cache)
+        except OSError as exc:
+            log.info(f"beslutsregister: the build cache in {self.cache.folder} could not be "
+                     f"written ({exc}); the next build renders everything")
 
     def abandon(self) -> None:
         """No index, no swap, nothing kept: the previous site stays as it was."""

@@ -37,7 +37,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import PluginCollection
 from mkdocs.theme import Theme
 
-from ..core.buildcache import BuildCache, PageRecord
+from ..core.buildcache import BuildCache, PageRecord, pack_body
 from ..core.fingerprint import fingerprint
 from ..core.pages import CASES_DIR, PageSpec
 from ..core.site import RegisterSite
@@ -133,7 +133,7 @@ class PageReuse:
         self.records = cache.pages()
         self.kept: dict[str, PageRecord] = {}  # copied from the cache, by src_uri
         self.keys: dict[str, str] = {}  # rendered now, to keep after the build
-        self.bodies: dict[str, str] = {}  # their sanitized bodies, as given back
+        self.bodies: dict[str, bytes] = {}  # their sanitized bodies, packed, as given back
         self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by the copy's src_uri
         self.slugs: dict[str, str | None] = {}  # a copied page's case, for the index
         self.rendered = 0
@@ -175,7 +175,7 @@ class PageReuse:
     def given_back(self, src_uri: str, body: str) -> None:
         """A rendered case page's sanitized body, kept with the page after the build."""
         if src_uri in self.keys:
-            self.bodies[src_uri] = body
+            self.bodies[src_uri] = pack_body(body)
 
     def sitemap_entry(self, src_uri: str) -> tuple[str | None, str, bool] | None:
         """A copied page's (canonical address, lastmod, noindex), as MkDocs would have
