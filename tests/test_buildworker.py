@@ -127,9 +127,11 @@ def test_bodies_come_back_sanitized_and_indexed_as_in_one_process(
     extra = worker.add_body("extra", None, "<p>Sanerad, <b>ej</b> indexerad</p><script>x</script>")
     worker.finish_bodies()
 
-    assert worker.body(extra) == "<p>Sanerad, <b>ej</b> indexerad</p>"  # out of order
+    assert worker.body(extra) == ("<p>Sanerad, <b>ej</b> indexerad</p>", b"")  # out of order
     for slug, number in reversed(numbers.items()):
-        assert worker.body(number) == sanitize_html(html[slug]), slug
+        body, parts = worker.body(number)
+        assert body == sanitize_html(html[slug]), slug
+        assert parts, slug  # what indexing gave, for the build cache
     with pytest.raises(WorkerError, match=r"^sanitizing extra: its body is missing from the "
                        r"spool$"):
         worker.body(extra)  # each once
@@ -224,7 +226,7 @@ def test_close_stops_the_child_and_frees_its_files(
         started.finish_bodies()
         assert started.running and list(temp.iterdir()) == []
         assert [os.fstat(file.fileno()).st_nlink for file in files] == [0, 0, 0]
-        assert started.body(number) == "<p>a</p>"
+        assert started.body(number) == ("<p>a</p>", b"")
     finally:
         started.close()
     assert not started.running and all(file.closed for file in files)
@@ -241,7 +243,7 @@ def test_a_project_module_named_like_a_library_does_not_shadow_it(
         started.start_index([], tmp_path / "index")
         number = started.add_body("a", None, "<p>ord</p>")
         started.finish_bodies()
-        assert started.body(number) == "<p>ord</p>"
+        assert started.body(number) == ("<p>ord</p>", b"")
     finally:
         started.close()
 
@@ -255,7 +257,7 @@ worker = BuildWorker()
 worker.start_index([], Path(sys.argv[1]))
 number = worker.add_body("a", None, "<p>ord</p>")
 worker.finish_bodies()
-print(worker.body(number), worker.write_index().documents)
+print(worker.body(number)[0], worker.write_index().documents)
 """
 
 

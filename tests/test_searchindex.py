@@ -207,6 +207,29 @@ def test_every_data_file_is_gzip_and_the_manifest_is_json(tmp_path: Path) -> Non
     assert json.loads((tmp_path / si.MANIFEST).read_text("utf-8"))["format"] == si.FORMAT
 
 
+def test_a_document_indexed_from_its_parts_gives_the_same_index(tmp_path: Path) -> None:
+    """The build cache keeps what add() returned; add_parts() of it in a later build,
+    beside documents added afresh, writes the index add() would have, byte for byte."""
+    register = _register(_case(1, title="Cykelväg i Östersund"), _case(2), _case(3))
+    bodies = {"run-1-2024": "<p>Cykelvägarna byggs om.</p>", "run-2-2024": "<p>RUN/3/2024</p>"}
+    documents = si.documents_of(register, lambda case: f"beslut/{case.slug}/")
+    first = si.SearchIndexWriter(len(documents), tmp_path / "first")
+    parts = {slug: first.add(document, bodies.get(slug, "<p>Text.</p>"))
+             for slug, document in documents.items()}
+    first.write()
+    again = si.SearchIndexWriter(len(documents), tmp_path / "again")
+    again.add(documents["run-2-2024"], bodies["run-2-2024"])
+    for slug in ("run-3-2024", "run-1-2024"):
+        again.add_parts(documents[slug], parts[slug])
+    again.write()
+    files = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*"))
+    assert len(files) > 5
+    assert files == sorted(p.relative_to(tmp_path / "again")
+                           for p in (tmp_path / "again").rglob("*.*"))
+    assert all((tmp_path / "first" / f).read_bytes() == (tmp_path / "again" / f).read_bytes()
+               for f in files)
+
+
 def test_an_old_index_is_replaced(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir(parents=True)
     (tmp_path / "d" / "99.bin").write_bytes(b"old")

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..core.buildcache import StoredParses, unpack_body
+from ..core.buildcache import StoredParses
 from ..core.loading import CaseOutcome, load_case_files
 from ..core.outputguard import Leak, SiteScan, pages_and_index
 from ..core.privacy import ProtectedPeople
@@ -69,8 +69,10 @@ _SCAN_BATCH = 64
 _HEAD = struct.Struct(">BI")  # frame kind, length of what follows
 _PICKLE, _BODY = 0, 1
 _BODY_HEAD = struct.Struct(">Ii")  # a body frame: its number, its index document or -1
-_SPOOL_HEAD = struct.Struct(">II")  # body number, length of its UTF-8 bytes
-_KEPT_HEAD = struct.Struct(">II")  # a kept body's index document, length of its bytes
+#: A spooled body: its number, the length of its UTF-8 bytes and of its index parts
+#: (what :meth:`SearchIndexWriter.add` returned, for the build cache; empty if none).
+_SPOOL_HEAD = struct.Struct(">III")
+_KEPT_HEAD = struct.Struct(">II")  # a kept page's index document, length of its parts
 
 #: The child loads this share of the case files, the last ones: it starts about 0.2 s
 #: later than the build, and its cases still have to be unpickled by the build.
@@ -208,16 +210,15 @@ class _Child:
         try:
             clean = sanitize_html(html)
             data = clean.encode("utf-8")
-            self.spool.write(_SPOOL_HEAD.pack(number, len(data)) + data)
             doing = "indexing"
-            if document >= 0:
-                self.writer.add(self.documents[document], clean)
+            parts = self.writer.add(self.documents[document], clean) if document >= 0 else b""
+            self.spool.write(_SPOOL_HEAD.pack(number, len(data), len(parts)) + data + parts)
         except Exception as exc:
             self.error = (number, doing, _describe(exc))
 
-    def kept(self, bodies_file: int) -> None:
-        """Index the bodies in the inherited file ``bodies_file``: of pages kept from an
-        earlier build (the build cache), sanitized then and not rendered now."""
+    def kept(self, parts_file: int) -> None:
+        """Index the documents in the inherited file ``parts_file``: of pages kept from an
+        earlier build (the build cache), with what indexing them gave then."""
         if self.error is not None:
             return
         if self.writer is None:
@@ -225,14 +226,14 @@ class _Child:
                           "was started")
             return
         try:
-            data = memoryview(_read_all(bodies_file))
+            data = memoryview(_read_all(parts_file))
             offset = 0
             while offset < len(data):
                 document, length = _KEPT_HEAD.unpack_from(data, offset)
                 offset += _KEPT_HEAD.size
-                html = unpack_body(data[offset:offset + length])
+                self.writer.add_parts(self.documents[document],
+                                      bytes(data[offset:offset + length]))
                 offset += length
-                self.writer.add(self.documents[document], html)
         except Exception as exc:
             self.error = (None, "indexing kept pages", _describe(exc))
 
@@ -352,7 +353,7 @@ class BuildWorker:
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
         self._offset = 0  # in the spool, of the next body to read
-        self._early: dict[int, str] = {}  # bodies read before they were asked for
+        self._early: dict[int, tuple[str, bytes]] = {}  # read before they were asked for
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-P", "-m", __name__],
@@ -409,17 +410,16 @@ class BuildWorker:
             _send_body(self._process.stdin, number, -1 if document is None else document, html)
         return number
 
-    def index_kept_bodies(self, bodies: Iterable[tuple[int, bytes]]) -> None:
-        """Index the bodies of pages kept from an earlier build (the build cache), as
-        (index document, sanitized body packed by :func:`~beslutsregister.core.
-        buildcache.pack_body`): sanitized then, their pages not rendered now.
+    def index_kept(self, documents: Iterable[tuple[int, bytes]]) -> None:
+        """Index the documents of pages kept from an earlier build (the build cache), as
+        (index document, its index parts from :meth:`body` then).
 
         They go through the file the child's case files went through (read by then):
         through the pipe, the build waited for the child to index them.
         """
         self._paths.seek(0)
         self._paths.truncate()
-        for document, data in bodies:
+        for document, data in documents:
             self._paths.write(_KEPT_HEAD.pack(document, len(data)) + data)
         self._paths.flush()
         self._request("kept", self._paths.fileno())
@@ -435,9 +435,10 @@ class BuildWorker:
                               else f"{doing}: {detail}")
         self._spooled = True
 
-    def body(self, number: int) -> str:
-        """The sanitized body :meth:`add_body` numbered ``number``, once; in order, each
-        is read from the spool as it is asked for."""
+    def body(self, number: int) -> tuple[str, bytes]:
+        """The sanitized body :meth:`add_body` numbered ``number`` and its index parts
+        (for the build cache), once; in order, each is read from the spool as it is
+        asked for."""
         if number in self._early:
             return self._early.pop(number)
         if not self._spooled:
@@ -445,15 +446,15 @@ class BuildWorker:
                               "finish_bodies()")
         fd = self._spool.fileno()
         while len(head := _read_at(fd, _SPOOL_HEAD.size, self._offset)) == _SPOOL_HEAD.size:
-            found, length = _SPOOL_HEAD.unpack(head)
-            data = _read_at(fd, length, self._offset + _SPOOL_HEAD.size)
-            if len(data) != length:
+            found, length, parts = _SPOOL_HEAD.unpack(head)
+            data = _read_at(fd, length + parts, self._offset + _SPOOL_HEAD.size)
+            if len(data) != length + parts:
                 break  # cut short: never published in part
-            self._offset += _SPOOL_HEAD.size + length
-            text = data.decode("utf-8")
+            self._offset += _SPOOL_HEAD.size + length + parts
+            spooled = data[:length].decode("utf-8"), data[length:]
             if found == number:
-                return text
-            self._early[found] = text  # pages built in another order than rendered
+                return spooled
+            self._early[found] = spooled  # pages built in another order than rendered
         raise WorkerError(f"sanitizing {self._names[number]}: its body is missing from the "
                           "spool")
 

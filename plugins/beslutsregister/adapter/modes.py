@@ -377,13 +377,15 @@ class PublicBuild:
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig
     ) -> Iterable[tuple[PageSpec, Path | None]]:
         """All of them; with the cache, unchanged case pages are copied from it."""
+        urls = site.urls
+        self.index_documents = documents_of(site.public, lambda case: urls.url(urls.case(case)))
         if self.cache is None:
             return ((spec, None) for spec in pages)
         self.reuse = PageReuse(self.cache)
         # The sitemap of a theme without the register's templates would miss them.
         reuse = config.theme.name == "material" and not links_to_case_sources(
             config, (case.body for case in site.loaded.cases))
-        return list(self.reuse.plan(pages, site, config, reuse))
+        return list(self.reuse.plan(pages, site, config, reuse, self.index_documents))
 
     def kept_page(self, dest_uri: str) -> tuple[str | None, str, bool] | None:
         return self.reuse.sitemap_entry(dest_uri) if self.reuse is not None else None
@@ -394,16 +396,14 @@ class PublicBuild:
         """Start the index (it collects case bodies as they render) and the output guard
         in the second process; forget what only a later rebuild could reuse."""
         assert self.worker is not None
-        urls = site.urls
-        self.index_documents = documents_of(site.public, lambda case: urls.url(urls.case(case)))
         self.worker.start_index(list(self.index_documents.values()),
                                 Path(config.site_dir) / search.INDEX_DIR)
-        if self.reuse is not None:  # kept pages' bodies were sanitized when they rendered
+        if self.reuse is not None:  # kept pages: indexed from what indexing gave then
             documents = self.index_documents
-            self.worker.index_kept_bodies(
-                (documents[slug].number, record.body)
-                for slug, record in self.reuse.kept_bodies()
-                if slug is not None and slug in documents)
+            self.worker.index_kept(
+                (documents[slug].number, record.index)
+                for slug, record in self.reuse.kept_index()
+                if slug is not None and slug in documents and record.index)
         if self.cache is not None:
             self.verdicts = self.cache.verdicts(site.loaded.protected.fingerprint())
         self.worker.start_guard(Path(config.site_dir), site.loaded.protected,
@@ -450,9 +450,9 @@ class PublicBuild:
         spec, number = taken
         assert self.worker is not None
         with worker_errors():
-            body = self.worker.body(number)
+            body, index = self.worker.body(number)
         if self.reuse is not None:
-            self.reuse.given_back(src_uri, body)
+            self.reuse.given_back(src_uri, index)
         return spec, body
 
     def files_written(self, outputs: Iterable[str]) -> None:

@@ -61,6 +61,7 @@ from .compat import live_reload_requested, strict_warnings_counted
 from .config import RegisterConfig
 from .doctables import accessible_doc_tables
 from .hostguard import guard_host
+from .linkedfile import LinkedFile
 from .modes import NOINDEX, BuildMode, PreviewMode, PublicBuild, surroundings
 from .navcache import TEMPLATES, NavigationCache
 from .skiplink import add_skip_link
@@ -373,9 +374,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         """A generated file with its ``content``, or copied from ``source``."""
         RegisterPlugin._refuse_docs_file(files, src_uri)
         # Pages stay out of the automatic navigation; on_nav adds the overview pages.
-        if source is not None:
-            return File.generated(config, src_uri, abs_src_path=str(source),
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
+        if source is not None:  # written beside the site, or kept: linked (linkedfile.py)
+            return LinkedFile.generated(config, src_uri, abs_src_path=str(source),
+                                        inclusion=InclusionLevel.NOT_IN_NAV)
         return File.generated(config, src_uri, content=content or "",
                               inclusion=InclusionLevel.NOT_IN_NAV)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -37,10 +38,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import PluginCollection
 from mkdocs.theme import Theme
 
-from ..core.buildcache import BuildCache, PageRecord, pack_body
+from ..core.buildcache import BuildCache, PageRecord
 from ..core.fingerprint import fingerprint
 from ..core.pages import CASES_DIR, PageSpec
 from ..core.site import RegisterSite
+from ..search.index import IndexDocument
 from .preview_cache import config_files
 
 #: Options that name where this build writes, not what it writes.
@@ -107,10 +109,10 @@ def page_context(config: MkDocsConfig, pages: Iterable[PageSpec], code: str,
     return fingerprint(*parts, *extra)
 
 
-def page_key(context: str, spec: PageSpec, lastmod: str) -> str:
-    """The key of one case page's HTML in the cache."""
+def page_key(context: str, spec: PageSpec, lastmod: str, document: str) -> str:
+    """The key of one case page's HTML (and index parts) in the cache."""
     return fingerprint(context, spec.src_uri, spec.digest, repr(spec.alternates),
-                       str(spec.noindex), lastmod)
+                       str(spec.noindex), lastmod, document)
 
 
 def links_to_case_sources(config: MkDocsConfig, bodies: Iterable[str]) -> bool:
@@ -133,15 +135,18 @@ class PageReuse:
         self.records = cache.pages()
         self.kept: dict[str, PageRecord] = {}  # copied from the cache, by src_uri
         self.keys: dict[str, str] = {}  # rendered now, to keep after the build
-        self.bodies: dict[str, bytes] = {}  # their sanitized bodies, packed, as given back
+        self.index: dict[str, bytes] = {}  # their search-index parts, as given back
         self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by the copy's src_uri
         self.slugs: dict[str, str | None] = {}  # a copied page's case, for the index
         self.rendered = 0
 
     def plan(self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig,
-             reuse: bool) -> Iterator[tuple[PageSpec, Path | None]]:
+             reuse: bool, documents: Mapping[str, IndexDocument]
+             ) -> Iterator[tuple[PageSpec, Path | None]]:
         """Each page with the cached file to copy instead of rendering it, or None
-        (``reuse`` False: every page is rendered, and kept for the next build)."""
+        (``reuse`` False: every page is rendered, and kept for the next build).
+        ``documents`` are the search index's, by case slug: a page's index parts are
+        kept with it, so its key covers its document too (but not its number)."""
         context = page_context(config, pages, self.cache.code, site.feed_url or "")
         base = config.site_url or ""
         if base and not base.endswith("/"):
@@ -151,7 +156,9 @@ class PageReuse:
                 yield spec, None
                 continue
             lastmod = spec.updated.isoformat() if spec.updated else ""
-            key = page_key(context, spec, lastmod)
+            document = documents.get(spec.case.slug) if spec.case is not None else None
+            key = page_key(context, spec, lastmod,
+                           repr(replace(document, number=0)) if document else "")
             record = self.records.get(spec.src_uri)
             kept = (self.cache.verified_page(record)
                     if reuse and record is not None and record.key == key else None)
@@ -167,15 +174,16 @@ class PageReuse:
                 urljoin(base, url) if base else None, lastmod, spec.noindex)
             yield spec, kept
 
-    def kept_bodies(self) -> Iterator[tuple[str | None, PageRecord]]:
-        """(case slug, record) of each copied page: its body goes to the search index."""
+    def kept_index(self) -> Iterator[tuple[str | None, PageRecord]]:
+        """(case slug, record) of each copied page: its index parts go to the index."""
         for src_uri, record in self.kept.items():
             yield self.slugs[src_uri], record
 
-    def given_back(self, src_uri: str, body: str) -> None:
-        """A rendered case page's sanitized body, kept with the page after the build."""
+    def given_back(self, src_uri: str, index: bytes) -> None:
+        """A rendered case page's search-index parts (empty for a page not indexed),
+        kept with the page after the build."""
         if src_uri in self.keys:
-            self.bodies[src_uri] = pack_body(body)
+            self.index[src_uri] = index
 
     def sitemap_entry(self, src_uri: str) -> tuple[str | None, str, bool] | None:
         """A copied page's (canonical address, lastmod, noindex), as MkDocs would have
@@ -187,8 +195,8 @@ class PageReuse:
         rendered now (kept from the published folder)."""
         records = dict(self.kept)
         for src_uri, key in self.keys.items():
-            body = self.bodies.get(src_uri)
+            index = self.index.get(src_uri)
             built = site_folder / urls.dest(src_uri)
-            if body is not None and built.is_file():
-                records[src_uri] = self.cache.keep_page(key, built, body)
+            if index is not None and built.is_file():
+                records[src_uri] = self.cache.keep_page(key, built, index)
         return records

@@ -36,7 +36,6 @@ import shutil
 import struct
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -203,22 +202,14 @@ class StoredParses:
 @dataclass(frozen=True)
 class PageRecord:
     """A case page kept from an earlier build: its key, its file's size and digest, and
-    its sanitized body (for the search index, which each build makes afresh), packed
-    (:func:`pack_body`: held for every page through a build, and read back by each)."""
+    what indexing it gave (``index``, opaque here: :meth:`~beslutsregister.search.index.
+    SearchIndexWriter.add` made it, each build makes its index afresh from it; empty
+    for a page that is not indexed)."""
 
     key: str
     size: int
     digest: bytes
-    body: bytes
-
-
-def pack_body(html: str) -> bytes:
-    """A sanitized body as kept: UTF-8, compressed (a third of its size, in microseconds)."""
-    return zlib.compress(html.encode("utf-8"), 1)
-
-
-def unpack_body(data: bytes | memoryview) -> str:
-    return zlib.decompress(data).decode("utf-8")
+    index: bytes
 
 
 @dataclass
@@ -311,7 +302,7 @@ class BuildCache:
             return None
         return path
 
-    def keep_page(self, key: str, built: Path, body: bytes) -> PageRecord:
+    def keep_page(self, key: str, built: Path, index: bytes) -> PageRecord:
         """Keep a page just built (``built``, in the staging folder): a hard link where
         the file system allows (no copy: the published file never changes in place),
         else a copy."""
@@ -323,7 +314,7 @@ class BuildCache:
             os.link(built, target)
         except OSError:
             shutil.copyfile(built, target)
-        return PageRecord(key, len(data), content_digest(data), body)
+        return PageRecord(key, len(data), content_digest(data), index)
 
     def save(self, parses: StoredParses | None, pages: dict[str, PageRecord] | None,
              verdicts: GuardVerdicts | None) -> None:

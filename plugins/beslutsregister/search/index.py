@@ -41,9 +41,11 @@ import hashlib
 import html
 import itertools
 import json
+import pickle
 import re
 import shutil
 import unicodedata
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -157,6 +159,11 @@ class Stemmer:
             stem = word if len(word) < 4 or not word.isalpha() else self._stem(word)
             self._known[word] = stem
         return stem
+
+    def learn(self, words: list[str], stems: list[str]) -> None:
+        """Words seen with their stems, from an earlier build (:meth:`SearchIndexWriter.
+        add_parts`)."""
+        self._known.update(zip(words, stems, strict=True))
 
     @property
     def words(self) -> dict[str, str]:
@@ -310,17 +317,39 @@ class SearchIndexWriter:
         shutil.rmtree(folder, ignore_errors=True)
         self.files = _Files(folder, written)
 
-    def add(self, document: IndexDocument, body_html: str) -> None:
-        """Index one document: its fields and the text of its rendered body."""
-        doc = document.number
-        if not 0 <= doc < len(self.facet_values) or self.facet_values[doc] is not None:
-            raise SearchIndexError(f"{document.url}: document {doc} is not expected")
+    def add(self, document: IndexDocument, body_html: str) -> bytes:
+        """Index one document: its fields and the text of its rendered body. Returns
+        what it added, packed for :meth:`add_parts` (the build cache keeps it with the
+        page, and a later build adds it without reading the body again)."""
         body = html_text(body_html)
         stems: dict[str, int] = {}
         stem = self.stem
-        for word, weight in _field_weights(document, body).items():
+        words = list(_field_weights(document, body).items())
+        word_stems = []
+        for word, weight in words:
             key = stem(word)
+            word_stems.append(key)
             stems[key] = stems.get(key, 0) + weight
+        fragment = _gzip(json.dumps({
+            "u": document.url, "t": document.title, "n": document.diary_number,
+            "d": document.date, "e": document.unit, "x": body[:FRAGMENT_TEXT],
+        }, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        self._add(document, stems, fragment)
+        return zlib.compress(pickle.dumps(
+            ([word for word, _ in words], word_stems, stems, fragment),
+            protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def add_parts(self, document: IndexDocument, parts: bytes) -> None:
+        """Index a document from what :meth:`add` returned for it in an earlier build:
+        the same document, and the same body (the build cache's key covers both)."""
+        words, word_stems, stems, fragment = pickle.loads(zlib.decompress(parts))
+        self.stem.learn(words, word_stems)
+        self._add(document, stems, fragment)
+
+    def _add(self, document: IndexDocument, stems: dict[str, int], fragment: bytes) -> None:
+        doc = document.number
+        if not 0 <= doc < len(self.facet_values) or self.facet_values[doc] is not None:
+            raise SearchIndexError(f"{document.url}: document {doc} is not expected")
         postings = self.postings
         for key, weight in stems.items():
             found = postings.get(key)
@@ -328,10 +357,7 @@ class SearchIndexWriter:
                 found = postings[key] = _Postings(array("I"), bytearray())
             found.docs.append(doc)
             found.weights.append(weight if weight < MAX_WEIGHT else MAX_WEIGHT)
-        self.files.write(f"d/{doc}.bin", _gzip(json.dumps({
-            "u": document.url, "t": document.title, "n": document.diary_number,
-            "d": document.date, "e": document.unit, "x": body[:FRAGMENT_TEXT],
-        }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
+        self.files.write(f"d/{doc}.bin", fragment)
         self.facet_values[doc] = (document.year, document.programmes, document.unit)
 
     def write(self) -> IndexSummary:
