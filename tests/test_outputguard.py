@@ -19,7 +19,7 @@ import pytest
 from beslutsregister.core.model import Case, DecisionMaker, Officer
 from beslutsregister.core.outputguard import Leak, readable_text, scan_site, scan_text
 from beslutsregister.core.privacy import ProtectedPeople
-from beslutsregister.core.staging import StagedSite
+from beslutsregister.core.staging import StagedSite, wait_for_removals
 from helpers import Site, case_text, make_site
 
 NUMBER = "640823-3234"  # a valid personnummer (date and Luhn check digit)
@@ -292,6 +292,7 @@ def test_staging_swaps_a_previous_site(tmp_path: Path) -> None:
     (staged.prepare() / "ny.html").write_text("ny", encoding="utf-8")
     staged.publish()
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["ny.html"]
+    wait_for_removals()  # the replaced site is removed by a process of its own
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -325,4 +326,5 @@ def test_staging_swaps_the_folder_a_linked_site_dir_points_to(tmp_path: Path) ->
     staged.publish()
     assert link.is_symlink() and link.resolve() == served.resolve()
     assert sorted(p.name for p in served.iterdir()) == ["ny.html"]
+    wait_for_removals()
     assert sorted(p.name for p in served.parent.iterdir()) == ["register"]

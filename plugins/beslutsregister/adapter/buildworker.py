@@ -349,7 +349,7 @@ class BuildWorker:
         self._outputs: list[str] = []  # written files not yet sent to the guard
         self.sent: set[str] = set()  # every file sent: the child sweeps it at the end
         self.guard_files, self.guard_seconds = 0, 0.0  # what the guard scanned, how long
-        self.guard_clean: set[bytes] = set()  # digests of the files it found clean
+        self.guard_clean: dict[str, bytes] = {}  # digests of the files it found clean
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
         self._offset = 0  # in the spool, of the next body to read
@@ -507,7 +507,7 @@ class BuildWorker:
             self.close()
         assert isinstance(child, list)
         self.guard_files += rest.files
-        self.guard_clean = clean | rest.clean
+        self.guard_clean = {**clean, **rest.clean}
         return sorted(found + child, key=lambda leak: leak.output)
 
     # -- the child -----------------------------------------------------------------------

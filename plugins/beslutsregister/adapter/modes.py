@@ -503,7 +503,7 @@ class PublicBuild:
                      f"{worker.guard_seconds:.1f} s of it in the build's second process")
             clean = worker.guard_clean
         else:
-            leaks, clean = scan_site(staged.folder, site.loaded.protected), set()
+            leaks, clean = scan_site(staged.folder, site.loaded.protected), {}
         if leaks:
             leaks = attribute(leaks, site.loaded.cases, self.sources)
             count = len(leaks)
@@ -522,7 +522,7 @@ class PublicBuild:
         finally:
             staged.finish()
 
-    def _keep(self, published: Path, site: RegisterSite, clean: set[bytes]) -> None:
+    def _keep(self, published: Path, site: RegisterSite, clean: dict[str, bytes]) -> None:
         """Keep what the next build can reuse (the build cache), after the swap: only a
         published build is kept, and a build that warned keeps none of its pages (the
         next build would reuse them without the warning)."""
@@ -535,10 +535,11 @@ class PublicBuild:
         try:
             pages = None
             if reuse is not None:
-                pages = dict(reuse.kept) if warned else reuse.records_after(published, site.urls)
+                pages = (dict(reuse.kept) if warned
+                         else reuse.records_after(published, site.urls, clean))
                 log.info(f"beslutsregister: build cache: {len(reuse.kept)} case pages "
                          f"copied, {reuse.rendered} rendered")
-            verdicts = GuardVerdicts(site.loaded.protected.fingerprint(), clean)
+            verdicts = GuardVerdicts(site.loaded.protected.fingerprint(), set(clean.values()))
             self._save(lambda cache: cache.save(None, pages, verdicts))
         finally:
             self.stored, self.reuse, self.verdicts = None, None, None

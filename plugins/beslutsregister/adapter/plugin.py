@@ -288,6 +288,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         that changed; a public build loads with its second process and starts the
         search index and the output guard in it (modes.py).
         """
+        LinkedFile.new_build()
         with self.mode.loading() as load_case_files:
             self._add_register(files, config, load_case_files)
         return files

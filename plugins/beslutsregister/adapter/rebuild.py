@@ -160,7 +160,7 @@ class PageReuse:
             key = page_key(context, spec, lastmod,
                            repr(replace(document, number=0)) if document else "")
             record = self.records.get(spec.src_uri)
-            kept = (self.cache.verified_page(record)
+            kept = (self.cache.verified_page(record, site.urls.dest(spec.src_uri))
                     if reuse and record is not None and record.key == key else None)
             if kept is None or record is None:
                 self.keys[spec.src_uri] = key
@@ -190,13 +190,17 @@ class PageReuse:
         given a rendered one; None for any other file."""
         return self.sitemap.get(src_uri)
 
-    def records_after(self, site_folder: Path, urls: Any) -> dict[str, PageRecord]:
+    def records_after(self, site_folder: Path, urls: Any,
+                      digests: Mapping[str, bytes]) -> dict[str, PageRecord]:
         """Every case page's record after a published build: those copied, and those
-        rendered now (kept from the published folder)."""
+        rendered now (kept from the published folder, with the digests the output
+        guard took of them, by output)."""
         records = dict(self.kept)
         for src_uri, key in self.keys.items():
             index = self.index.get(src_uri)
-            built = site_folder / urls.dest(src_uri)
+            output = urls.dest(src_uri)
+            built = site_folder / output
             if index is not None and built.is_file():
-                records[src_uri] = self.cache.keep_page(key, built, index)
+                records[src_uri] = self.cache.keep_page(key, built, index, output,
+                                                        digests.get(output))
         return records

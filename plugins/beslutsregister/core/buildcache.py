@@ -77,11 +77,6 @@ def _file_digest(path: Path) -> str:
         return hashlib.file_digest(file, "blake2b").hexdigest()
 
 
-def content_digest(data: bytes) -> bytes:
-    """The digest that identifies a file's content in the cache."""
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def text_digest(text: str) -> str:
     """The digest of a case file's text (:class:`StoredParses`)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
@@ -201,7 +196,8 @@ class StoredParses:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """A case page kept from an earlier build: its key, its file's size and digest, and
+    """A case page kept from an earlier build: its key, its file's size and digest
+    (:func:`guard_digest`, as the output guard takes it), and
     what indexing it gave (``index``, opaque here: :meth:`~beslutsregister.search.index.
     SearchIndexWriter.add` made it, each build makes its index afresh from it; empty
     for a page that is not indexed)."""
@@ -290,23 +286,27 @@ class BuildCache:
     def page_file(self, key: str) -> Path:
         return self.folder / PAGE_FILES / key[:2] / f"{key}.html"
 
-    def verified_page(self, record: PageRecord) -> Path | None:
-        """The kept file of a page if it is whole and unchanged, else None (it is then
-        rendered again)."""
+    def verified_page(self, record: PageRecord, output: str) -> Path | None:
+        """The kept file of a page (published as ``output``) if it is whole and
+        unchanged, else None (it is then rendered again)."""
         path = self.page_file(record.key)
         try:
             data = path.read_bytes()
         except OSError:
             return None
-        if len(data) != record.size or content_digest(data) != record.digest:
+        if len(data) != record.size or guard_digest(output, data) != record.digest:
             return None
         return path
 
-    def keep_page(self, key: str, built: Path, index: bytes) -> PageRecord:
-        """Keep a page just built (``built``, in the staging folder): a hard link where
+    def keep_page(self, key: str, built: Path, index: bytes, output: str,
+                  digest: bytes | None = None) -> PageRecord:
+        """Keep a page just built (``built``, published as ``output``): a hard link where
         the file system allows (no copy: the published file never changes in place),
-        else a copy."""
-        data = built.read_bytes()
+        else a copy. ``digest`` is :func:`guard_digest` of it, if the guard took it."""
+        size = built.stat().st_size
+        if digest is None:
+            data = built.read_bytes()
+            size, digest = len(data), guard_digest(output, data)
         target = self.page_file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -314,7 +314,7 @@ class BuildCache:
             os.link(built, target)
         except OSError:
             shutil.copyfile(built, target)
-        return PageRecord(key, len(data), content_digest(data), index)
+        return PageRecord(key, size, digest, index)
 
     def save(self, parses: StoredParses | None, pages: dict[str, PageRecord] | None,
              verdicts: GuardVerdicts | None) -> None:

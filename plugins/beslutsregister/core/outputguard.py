@@ -238,9 +238,10 @@ class SiteScan:
         #: Digests (:func:`~beslutsregister.core.buildcache.guard_digest`) of files found
         #: clean by an earlier build for the same people (None: no cache). A file with
         #: one of them is still read, hashed and swept, but not searched again; the
-        #: digests of this build's clean files collect in :attr:`clean`.
+        #: digests of this build's clean files collect in :attr:`clean`, by output (the
+        #: build cache keeps a case page under it too: no second reading).
         self.known = known
-        self.clean: set[bytes] = set()
+        self.clean: dict[str, bytes] = {}
         self.reused = 0  # files not searched again, by their digest
         self.seen: dict[str, tuple[int, int]] = {}  # output -> (size, mtime) as scanned
         self.leaks: dict[str, list[Leak]] = {}
@@ -266,7 +267,9 @@ class SiteScan:
         else:
             found = scan_text(output, readable_text(output, data), self.people)
         if digest is not None and not found:
-            self.clean.add(digest)
+            self.clean[output] = digest
+        else:
+            self.clean.pop(output, None)
         self.seconds += time.perf_counter() - start
         self.files += 1
         if found:  # change shows in the sweep

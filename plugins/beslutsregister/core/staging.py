@@ -8,7 +8,9 @@ build and the output guard passed is the staging folder swapped with ``site_dir`
 Linux in one step (``renameat2`` with ``RENAME_EXCHANGE``), so a reader sees the old
 site or the new one, never neither; elsewhere by two renames. Until then the previous
 site stays byte for byte; a failed build removes its staging folder, and one killed
-with SIGKILL leaves it to the next build, which removes it first.
+with SIGKILL leaves it to the next build, which removes it first. The replaced site is
+removed by a process of its own after the swap (seconds for a large register that no
+reader and no part of the build waits for).
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ import ctypes.util
 import errno
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from pathlib import Path
+
+#: What removes a replaced site (see :meth:`StagedSite._remove_previous`).
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+#: The removers this process started (kept: they run on after the build).
+_REMOVERS: list[subprocess.Popen[bytes]] = []
 
 _RENAME_EXCHANGE = 2  # <linux/fs.h>
 _AT_FDCWD = -100
@@ -44,6 +52,7 @@ class StagedSite:
         # same disk, and removed with the staging folder, also when a build was killed.
         self.scratch_prefix = f".{self.target.name}.scratch-"
         self.scratch = self.target.parent / f"{self.scratch_prefix}{os.getpid()}"
+        self.previous_prefix = f".{self.target.name}.previous-"  # the site it replaced
         self.removing: threading.Thread | None = None  # the previous site, being removed
 
     def prepare(self) -> Path:
@@ -54,6 +63,8 @@ class StagedSite:
                 pid = leftover.name.removeprefix(prefix)
                 if leftover != own and not (pid.isdigit() and _alive(int(pid))):
                     shutil.rmtree(leftover, ignore_errors=True)
+        for previous in self.target.parent.glob(f"{self.previous_prefix}*"):
+            _start_remover(previous)  # a removal cut short (or still running: harmless)
         shutil.rmtree(self.folder, ignore_errors=True)
         shutil.rmtree(self.scratch, ignore_errors=True)
         self.folder.mkdir()
@@ -94,14 +105,23 @@ class StagedSite:
         self._remove_previous(previous)
 
     def _remove_previous(self, folder: Path) -> None:
-        """Remove the previous site beside what the build still does (keeping its cache):
-        tens of thousands of files, mostly waiting for the disk. :meth:`finish` waits."""
-        self.removing = threading.Thread(target=shutil.rmtree, args=(folder,),
-                                         kwargs={"ignore_errors": True})
-        self.removing.start()
+        """Remove the previous site after the build: tens of thousands of files, seconds
+        of waiting for the disk that nothing needs to wait for. It is renamed out of the
+        way (``.site.previous-<pid>``) and a process of its own removes it, which
+        outlives the build; where one cannot be started, a thread removes it and
+        :meth:`finish` waits. A removal cut short is finished by the next build."""
+        previous = self.target.parent / f"{self.previous_prefix}{os.getpid()}"
+        try:
+            os.rename(folder, previous)
+            _start_remover(previous)
+        except (OSError, ValueError):
+            left = previous if previous.exists() else folder
+            self.removing = threading.Thread(target=shutil.rmtree, args=(left,),
+                                             kwargs={"ignore_errors": True})
+            self.removing.start()
 
     def finish(self) -> None:
-        """Wait until the previous site is removed (after :meth:`publish`)."""
+        """Wait until a thread removed the previous site (after :meth:`publish`)."""
         if self.removing is not None:
             self.removing.join()
             self.removing = None
@@ -141,6 +161,19 @@ def _exchange(first: Path, second: Path) -> bool:
     if error in (errno.EINVAL, errno.ENOSYS, errno.EXDEV, errno.ENOTSUP):
         return False  # a file system or kernel that cannot exchange
     raise StagingError(error, f"swapping in the new site: {os.strerror(error)}", str(second))
+
+
+def wait_for_removals(timeout: float = 60) -> None:
+    """Wait until the replaced sites this process handed to removers are gone."""
+    while _REMOVERS:
+        _REMOVERS.pop().wait(timeout)
+
+
+def _start_remover(folder: Path) -> None:
+    """Remove ``folder`` in a process of its own, which outlives this one."""
+    _REMOVERS.append(subprocess.Popen(
+        [sys.executable, "-c", _REMOVE, os.fsdecode(folder)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
 
 
 def _alive(pid: int) -> bool:
