@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from beslutsregister.core.buildcache import _HEAD as HEAD
 from beslutsregister.core.buildcache import (
     FORMAT_VERSION,
     MAGIC,
@@ -84,7 +85,7 @@ def _garbage_pickle(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("damage", "reason"), [
-    (_truncate, "cut short (123 of 126 bytes)"),
+    (_truncate, "cut short ({short} of {length} bytes)"),
     (_flip, "corrupt (its digest does not match)"),
     (_other_version, f"format {FORMAT_VERSION + 1}, expected {FORMAT_VERSION}"),
     (_other_code, "made by other code or libraries"),
@@ -96,9 +97,8 @@ def test_a_damaged_record_is_refused_with_its_reason(
     tmp_path: Path, damage: Callable[[Path], None], reason: str
 ) -> None:
     path = _record(tmp_path, {"x" * 40: list(range(10))})
-    if damage is _truncate:
-        reason = f"cut short ({path.stat().st_size - len(MAGIC) - 60 - 3} of "\
-                 f"{path.stat().st_size - len(MAGIC) - 60} bytes)"
+    length = path.stat().st_size - len(MAGIC) - HEAD.size
+    reason = reason.format(short=length - 3, length=length)
     damage(path)
     with pytest.raises(CacheUnusable) as raised:
         read_record(path, CODE)
@@ -197,7 +197,7 @@ def build(site: Site) -> str:
 
 
 def copied(log: str) -> tuple[int, int]:
-    line = next(line for line in log.splitlines() if "build cache: " in line and "copied" in line)
+    line = next(line for line in log.splitlines() if "case pages copied" in line)
     words = line.split("build cache: ")[1].split()
     return int(words[0]), int(words[4])
 
@@ -285,13 +285,8 @@ def _cross_reference(site: Site) -> None:
         revoked={"date": "2024-04-20", "by": "RUN/40/2024", "text": "Projektet upphör."}))
 
 
-def _clock(site: Site) -> None:  # the embargoed decision's day comes (in helpers: 2099)
-    path = site.root / "mkdocs.yml"
-    path.write_text(path.read_text("utf-8").replace("2024-06-01", "2099-02-01"), "utf-8")
-
-
 @pytest.mark.parametrize("change", [_edit_config, _inherit, _edit_docs, _custom_dir,
-                                    _programmes, _cross_reference, _clock])
+                                    _programmes, _cross_reference])
 def test_whatever_can_change_an_output_renders_again(
     register: Site, tmp_path: Path, change: Callable[[Site], None]
 ) -> None:
@@ -369,10 +364,178 @@ def test_without_the_cache_nothing_is_kept(tmp_path: Path) -> None:
     assert not (site.root / ".cache").exists()
 
 
-def test_the_cache_may_not_be_inside_docs(tmp_path: Path) -> None:
-    site = make_register(tmp_path, "build_cache_dir: docs/cache")
+@pytest.mark.parametrize(("folder", "overlaps"), [
+    ("docs/cache", "docs_dir"),
+    ("site", "site_dir"),
+    ("cases/.cache", "cases_dir"),
+    ("overrides/cache", "the theme's custom_dir"),
+])
+def test_the_cache_may_not_be_where_it_would_be_published_or_emptied(
+    tmp_path: Path, folder: str, overlaps: str
+) -> None:
+    site = make_register(tmp_path, f"build_cache_dir: {folder}")
+    path = site.root / "mkdocs.yml"
+    path.write_text(path.read_text("utf-8").replace(
+        "  language: sv\n", "  language: sv\n  custom_dir: overrides\n", 1), "utf-8")
+    (site.root / "overrides").mkdir()
     result = site.build()
     assert result.returncode == 1
-    assert ("option 'build_cache_dir': 'docs/cache' overlaps docs_dir; the cache holds every "
-            "case file's contents (drafts too) and a build empties site_dir; expected a "
-            "folder of its own, e.g. '.cache/beslutsregister'") in result.stderr
+    assert (f"option 'build_cache_dir': '{folder}' overlaps {overlaps}; the cache holds every "
+            "case file's contents (drafts too), MkDocs publishes what docs_dir and custom_dir "
+            "hold and a build empties site_dir; expected a folder of its own, e.g. "
+            "'.cache/beslutsregister'") in result.stderr
+
+
+def test_a_build_while_another_holds_the_cache_renders_everything(register: Site) -> None:
+    held = BuildCache(register.root / CACHE)
+    assert held.lock()
+    try:
+        log = build(register)
+    finally:
+        held.unlock()
+    assert (f"build cache: {register.root / CACHE} is in use by another build; this one "
+            "renders everything") in log
+    assert "case pages copied" not in log
+    assert copied(build(register)) == (PAGES_BUILT, 0)
+
+
+def test_the_guard_reads_everything_again_when_protection_changes(register: Site) -> None:
+    """Verdicts hold for one list of protected people: a name that was harmless in the
+    last build is a leak in the next."""
+    (register.root / "docs" / "kontakt.md").write_text("# Kontakt\n\nKim Lind svarar.\n",
+                                                       "utf-8")
+    build(register)
+    register.write_case("skyddad.md", case_text(
+        diary_number="RUN/50/2024", title="Beslut med skyddad handläggare",
+        officer={"name": "Kim Lind", "protected": True}))
+    result = register.build()
+    assert result.returncode == 1
+    assert ("kontakt/index.html would publish the name or e-mail address of a person whose "
+            "identity is protected (in cases/skyddad.md:") in result.stderr
+
+
+def test_a_kept_withdrawn_decision_stays_out_of_the_sitemap(register: Site,
+                                                             tmp_path: Path) -> None:
+    register.write_case("c21.md", case_text(
+        diary_number="RUN/21/2024", title="Beslut nummer 21", date="2024-03-11",
+        status="withdrawn", withdrawn_on="2024-05-01"))
+    build(register)
+    log = build(register)  # the withdrawn address is now copied from the cache
+    assert copied(log) == (PAGES_BUILT, 0)
+    sitemap = (register.site / "sitemap.xml").read_text("utf-8")
+    assert "run-21-2024" not in sitemap and "run-22-2024" in sitemap
+    assert_same_site(register.site, cold_build(register, tmp_path))
+
+
+CLOCK_YML = mkdocs_yml("retention_years: 100").replace('      today: "2024-06-01"\n', "")
+
+
+def test_the_clock_renders_what_it_changes_and_copies_the_rest(tmp_path: Path) -> None:
+    """The day (here from BESLUTSREGISTER_TODAY, the configuration unchanged) ends an
+    embargo and passes a retention limit: those two pages render, the rest are copied."""
+    site = make_site(tmp_path / "project", config=CLOCK_YML)
+    write_mixed_register(site)
+    site.write_case("embargo2.md", case_text(diary_number="RUN/70/2024", title="Hemligt till mars",
+                                             date="2024-03-15", publish_after="2095-03-01"))
+    site.write_case("old.md", case_text(diary_number="RUN/60/1995", title="Gammalt beslut",
+                                        date="1995-06-10"))
+    site.write_case("older.md", case_text(diary_number="RUN/61/1995", title="Kvar ett tag",
+                                          date="1995-12-20"))
+    for number in range(20, 24):
+        site.write_case(f"c{number}.md", case_text(
+            diary_number=f"RUN/{number}/2024", title=f"Beslut nummer {number}",
+            date=f"2024-03-{number - 10}"))
+
+    def at(day: str) -> str:
+        result = site.build(env={"BESLUTSREGISTER_TODAY": day})
+        assert result.returncode == 0, result.stderr
+        return result.stderr
+
+    at("2095-01-01")
+    assert copied(at("2095-01-01")) == (9, 0)
+    log = at("2095-09-01")  # RUN/70/2024's embargo has ended; RUN/60/1995 is 100 years old
+    assert copied(log) == (8, 2)  # 9 pages before, one withdrawn, one more
+    assert "Hemligt till mars" in site.page("beslut/run-70-2024")
+    assert "Gammalt beslut" not in site.page("beslut/run-60-1995")
+    cold = tmp_path / "cold"
+    shutil.copytree(site.root, cold, ignore=shutil.ignore_patterns(".cache", "site", ".site.*"))
+    result = Site(cold).build(env={"BESLUTSREGISTER_TODAY": "2095-09-01"})
+    assert result.returncode == 0, result.stderr
+    assert_same_site(site.site, cold / "site")
+
+
+def test_the_code_fingerprint_changes_with_any_installed_version(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beslutsregister.core import buildcache
+
+    class Dist:
+        def __init__(self, name: str, version: str) -> None:
+            self.metadata = {"Name": name}
+            self.version = version
+
+    prints = []
+    for material in ("9.5.0", "9.6.0"):
+        monkeypatch.setattr(buildcache, "_code", None)
+        monkeypatch.setattr(buildcache.metadata, "distributions",
+                            lambda v=material: [Dist("mkdocs", "1.6.1"),
+                                                Dist("mkdocs-material", v)])
+        prints.append(buildcache.code_fingerprint())
+    assert prints[0] != prints[1]
+
+
+def _search_plugin(site: Site) -> None:
+    path = site.root / "mkdocs.yml"
+    path.write_text(path.read_text("utf-8").replace("plugins:\n", "plugins:\n  - search\n"),
+                    "utf-8")
+
+
+def _page_hook(site: Site) -> None:
+    (site.root / "hooks.py").write_text(
+        "def on_post_page(output, page, config):\n    return output\n", "utf-8")
+    path = site.root / "mkdocs.yml"
+    path.write_text(path.read_text("utf-8") + "hooks:\n  - hooks.py\n", "utf-8")
+
+
+def _docs_link(site: Site) -> None:
+    (site.root / "docs" / "om.md").write_text(
+        "# Om\n\nSe [beslutet](beslut/run-20-2024.md).\n", "utf-8")
+
+
+def _body_link(site: Site) -> None:
+    site.write_case("c25.md", case_text(
+        diary_number="RUN/25/2024", title="Beslut nummer 25", date="2024-03-15",
+        body="## Beslut\n\nSe [det förra](run-24-2024.md).\n"))
+
+
+def _sitemap_override(site: Site) -> None:
+    _custom_dir(site)
+    (site.root / "overrides" / "sitemap.xml").write_text("<urlset/>\n", "utf-8")
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (_search_plugin, "the plugin 'material/search' may work on every page"),
+    (_page_hook, "the hook hooks.py handles page events"),
+    (_docs_link, "docs/om.md links to a case page's Markdown"),
+    (_body_link, "a case body links to a Markdown file"),
+    (_sitemap_override, "custom_dir has a sitemap.xml of its own (it would not list copied "
+                        "pages)"),
+])
+def test_what_a_copied_page_would_miss_renders_every_page(
+    register: Site, change: Callable[[Site], None], why: str
+) -> None:
+    change(register)
+    result = register.build("--no-strict") if change is _docs_link or change is _body_link \
+        else register.build()
+    log = result.stderr
+    assert f"build cache: every case page is rendered: {why}" in log
+    assert copied(log)[0] == 0
+
+
+def test_links_that_leave_the_site_do_not_stop_the_copying(register: Site) -> None:
+    register.write_case("c26.md", case_text(
+        diary_number="RUN/26/2024", title="Beslut nummer 26", date="2024-03-16",
+        body="## Beslut\n\nSe [README](https://example.se/README.md).\n"))
+    log = build(register)
+    assert "every case page is rendered" not in log
+    assert copied(log) == (PAGES_BUILT, 1)

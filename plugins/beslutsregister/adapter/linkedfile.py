@@ -1,13 +1,13 @@
 """A generated file MkDocs hard-links into the site instead of copying it.
 
 A public build hands MkDocs tens of thousands of files it wrote beside the staging
-folder (the open data, a document per decision) or kept from an earlier build (case
-pages in the build cache), all on the same disk. Copying them read and wrote every
-byte again (2.9 s of a 10 000-case rebuild); a hard link is one directory entry. The
-site's file and the source are then one file: the scratch folder is removed after the
-build, and the build cache notices a kept page changed through the site (its digest
-no longer matches) and renders that page again. Where a link cannot be made (another
-disk, a file system without links) the file is copied as MkDocs does.
+folder (the open data, a document per decision), on the same disk. Copying them read
+and wrote every byte again; a hard link is one directory entry. The site's file and
+the written one are then one file, which is why only files of this build's own scratch
+folder are linked (removed after the build): never a file of the build cache, which a
+plugin or hook writing into the site being built would change too. Where a link
+cannot be made (another disk, a file system without links) the file is copied as
+MkDocs does.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ from ..search.index import IndexDocument, documents_of
 from .buildworker import BuildWorker, WorkerError
 from .compat import STRICT_LOGGERS
 from .preview_cache import PreviewOutputKeeper, config_files, stamps
-from .rebuild import PageReuse, links_to_case_sources
+from .rebuild import PageReuse, why_not_reuse
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -334,6 +334,7 @@ class PublicBuild:
         """MkDocs empties the staging folder; the published site stays as it is."""
 
     def use_cache(self, folder: Path | None) -> None:
+        """Reuse and keep what can be in ``folder`` (buildcache.py), if given."""
         self.cache = BuildCache(folder) if folder is not None else None
         self.stored, self.reuse, self.verdicts = None, None, None
 
@@ -348,6 +349,10 @@ class PublicBuild:
         """
         self._stop_worker()
         self.warnings.attach()
+        if self.cache is not None and not self.cache.lock():
+            log.info(f"beslutsregister: build cache: {self.cache.folder} is in use by another "
+                     "build; this one renders everything")
+            self.cache = None
         with worker_errors():
             self.worker = BuildWorker()
         collecting = gc.isenabled()
@@ -382,10 +387,11 @@ class PublicBuild:
         if self.cache is None:
             return ((spec, None) for spec in pages)
         self.reuse = PageReuse(self.cache)
-        # The sitemap of a theme without the register's templates would miss them.
-        reuse = config.theme.name == "material" and not links_to_case_sources(
-            config, (case.body for case in site.loaded.cases))
-        return list(self.reuse.plan(pages, site, config, reuse, self.index_documents))
+        why_not = why_not_reuse(config, (case.body for case in site.loaded.cases))
+        if why_not:
+            log.info(f"beslutsregister: build cache: every case page is rendered: {why_not}")
+        return list(self.reuse.plan(pages, site, config, why_not is None,
+                                    self.index_documents))
 
     def kept_page(self, dest_uri: str) -> tuple[str | None, str, bool] | None:
         return self.reuse.sitemap_entry(dest_uri) if self.reuse is not None else None
@@ -533,16 +539,16 @@ class PublicBuild:
         for reason in cache.ignored:
             log.info(f"beslutsregister: build cache: {reason}; rebuilt")
         try:
-            pages = None
             if reuse is not None:
-                pages = (dict(reuse.kept) if warned
-                         else reuse.records_after(published, site.urls, clean))
                 log.info(f"beslutsregister: build cache: {len(reuse.kept)} case pages "
                          f"copied, {reuse.rendered} rendered")
             verdicts = GuardVerdicts(site.loaded.protected.fingerprint(), set(clean.values()))
-            self._save(lambda cache: cache.save(None, pages, verdicts))
+            self._save(lambda cache: cache.save(None, None if reuse is None else (
+                dict(reuse.kept) if warned else reuse.records_after(published, site.urls,
+                                                                     clean)), verdicts))
         finally:
             self.stored, self.reuse, self.verdicts = None, None, None
+            cache.unlock()
 
     def _save(self, save: Callable[[BuildCache], None]) -> None:
         """Write to the cache; a cache that cannot be written only costs the next build."""
@@ -557,6 +563,8 @@ class PublicBuild:
     def abandon(self) -> None:
         """No index, no swap, nothing kept: the previous site stays as it was."""
         self.warnings.detach()
+        if self.cache is not None:
+            self.cache.unlock()
         self.stored, self.reuse, self.verdicts = None, None, None
         self._stop_worker()
         self._unfreeze()

@@ -184,8 +184,9 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.cases_dir = self.root / self.config.cases_dir
         cache = self.root / self.config.build_cache_dir if self.config.build_cache else None
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         problems = folder_problems(self.root, Path(config.docs_dir), self.cases_dir,
-                                   Path(config.site_dir), cache)
+                                   Path(config.site_dir), cache, custom)
         for problem in problems[:-1]:
             log.error(f"beslutsregister: {problem}")
         if problems:  # before MkDocs empties site_dir
@@ -329,7 +330,7 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
             else:  # its HTML from an earlier build, unchanged (rebuild.py)
                 self._refuse_docs_file(files, spec.src_uri)
                 files.append(self._generated_file(files, config, self.site.urls.dest(
-                    spec.src_uri), source=kept))
+                    spec.src_uri), source=kept, link=False))
         # The second process starts indexing now, beside the data files being written.
         self.mode.register_added(self.site, config, sources)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "register.css")))
@@ -371,13 +372,17 @@ class RegisterPlugin(BasePlugin[RegisterConfig]):
 
     @staticmethod
     def _generated_file(files: Files, config: MkDocsConfig, src_uri: str,
-                        content: str | None = None, source: Path | None = None) -> File:
-        """A generated file with its ``content``, or copied from ``source``."""
+                        content: str | None = None, source: Path | None = None,
+                        link: bool = True) -> File:
+        """A generated file with its ``content``, or from ``source``: hard-linked (a file
+        this build wrote beside the site, linkedfile.py) or copied (``link`` False: a page
+        of the build cache, which must never change through the site being built)."""
         RegisterPlugin._refuse_docs_file(files, src_uri)
         # Pages stay out of the automatic navigation; on_nav adds the overview pages.
-        if source is not None:  # written beside the site, or kept: linked (linkedfile.py)
-            return LinkedFile.generated(config, src_uri, abs_src_path=str(source),
-                                        inclusion=InclusionLevel.NOT_IN_NAV)
+        if source is not None:
+            made = LinkedFile if link else File
+            return made.generated(config, src_uri, abs_src_path=str(source),
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
         return File.generated(config, src_uri, content=content or "",
                               inclusion=InclusionLevel.NOT_IN_NAV)
 

@@ -25,11 +25,12 @@ every page (:func:`links_to_case_sources`).
 
 from __future__ import annotations
 
-import hashlib
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -38,7 +39,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import PluginCollection
 from mkdocs.theme import Theme
 
-from ..core.buildcache import BuildCache, PageRecord
+from ..core.buildcache import PACKAGE, BuildCache, PageRecord, file_digest
 from ..core.fingerprint import fingerprint
 from ..core.pages import CASES_DIR, PageSpec
 from ..core.site import RegisterSite
@@ -53,8 +54,8 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _LINK = r"""(?:\]\(\s*<?|\]:\s*<?|href\s*=\s*["']?)"""
 #: A link from a page of docs/ to a case page's source file.
 _CASE_SOURCE_LINK = re.compile(rf"""{_LINK}[^)\s"'>]*{CASES_DIR}/[^)\s"'>]*\.md\b""")
-#: A link from a case body to any Markdown file (a case page's, relative to its folder).
-_MARKDOWN_LINK = re.compile(rf"""{_LINK}[^)\s"'>]*\.md\b""")
+#: A relative link from a case body to a Markdown file (a case page's, say).
+_MARKDOWN_LINK = re.compile(rf"""{_LINK}(?![A-Za-z][A-Za-z0-9+.-]*:|//)[^)\s"'>]*\.md\b""")
 
 
 def _stable(value: Any) -> Any:
@@ -79,17 +80,31 @@ def _stable(value: Any) -> Any:
     return f"{type(value).__module__}.{type(value).__qualname__}:{_ADDRESS.sub('', repr(value))}"
 
 
-def _digest(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "blake2b").hexdigest()
-
-
 def _files(folder: str | None) -> list[str]:
-    if not folder or not Path(folder).is_dir():
+    if not folder or not Path(folder).exists():
         return []
     root = Path(folder)
-    return [f"{p.relative_to(root).as_posix()}:{_digest(p)}"
+    if root.is_file():
+        return [f"{root.name}:{file_digest(root)}"]
+    return [f"{p.relative_to(root).as_posix()}:{file_digest(p)}"
             for p in sorted(root.rglob("*")) if p.is_file()]
+
+
+def _project_code(root: Path) -> list[str]:
+    """Every Python module loaded from the project's folder (hooks, and what they import;
+    local Markdown extensions), not from an installed package: a change to one can
+    change any page, and no installed version tells of it."""
+    found = []
+    root = root.resolve()
+    for name, module in sorted(sys.modules.items()):
+        source = getattr(module, "__file__", None)
+        if not source:
+            continue
+        path = Path(source).resolve()
+        if (path.is_relative_to(root) and "site-packages" not in path.parts
+                and not path.is_relative_to(PACKAGE) and path.is_file()):
+            found.append(f"{name}:{file_digest(path)}")
+    return found
 
 
 def page_context(config: MkDocsConfig, pages: Iterable[PageSpec], code: str,
@@ -98,12 +113,11 @@ def page_context(config: MkDocsConfig, pages: Iterable[PageSpec], code: str,
     settings = {k: _stable(v) for k, v in config.items() if k not in _WHERE}
     parts = [code, repr(settings)]
     if config.config_file_path:
-        parts += [f"{p}:{_digest(p)}" for p in config_files(Path(config.config_file_path))]
+        parts += [f"{p}:{file_digest(p)}" for p in config_files(Path(config.config_file_path))]
     parts += ["docs", *_files(config.docs_dir), "custom_dir", *_files(config.theme.custom_dir)]
-    hooks: Any = config.hooks  # MkDocs types a list; it holds a dict of modules by path
-    for module in hooks.values() if isinstance(hooks, Mapping) else hooks:
-        source = getattr(module, "__file__", None)
-        parts.append(f"hook {source}:{_digest(Path(source)) if source else ''}")
+    parts += ["project code", *_project_code(Path(config.config_file_path or ".").parent)]
+    for watched in config.watch:  # files a site's own code reads (snippets, data)
+        parts += [f"watch {watched}", *_files(watched)]
     parts += [f"nav {p.src_uri}:{p.nav_group}:{p.title}" for p in pages
               if p.nav_group is not None]
     return fingerprint(*parts, *extra)
@@ -115,15 +129,54 @@ def page_key(context: str, spec: PageSpec, lastmod: str, document: str) -> str:
                        str(spec.noindex), lastmod, document)
 
 
-def links_to_case_sources(config: MkDocsConfig, bodies: Iterable[str]) -> bool:
-    """Whether a page from ``docs/``, the navigation or a case body links to a Markdown
-    file (a kept case page has none for MkDocs to resolve the link to)."""
-    if CASES_DIR in repr(config.nav):
-        return True
+#: Plugins that do nothing to a case page after the register has made it.
+_PLUGINS_THAT_LEAVE_PAGES = frozenset({"beslutsregister"})
+#: Page events a MkDocs hook could change a page in (a copied page gets none).
+_PAGE_EVENTS = ("on_page_read_source", "on_page_markdown", "on_page_content",
+                "on_page_context", "on_post_page", "on_post_build", "on_post_template")
+
+
+def _nav_paths(item: Any) -> Iterator[str]:
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, Mapping):
+        for value in item.values():
+            yield from _nav_paths(value)
+    elif isinstance(item, list):
+        for value in item:
+            yield from _nav_paths(value)
+
+
+def why_not_reuse(config: MkDocsConfig, bodies: Iterable[str]) -> str | None:
+    """Why this build must render every case page (None: it may copy unchanged ones).
+
+    A copied page is a static file to MkDocs: no plugin or hook sees it as a page, no
+    link can point to its Markdown source, and only the register's sitemap lists it.
+    """
+    if config.theme.name != "material":
+        return "the theme is not Material (the register's sitemap lists copied pages)"
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    if custom is not None and (custom / "sitemap.xml").exists():
+        return "custom_dir has a sitemap.xml of its own (it would not list copied pages)"
+    if custom is not None and any("build_date_utc" in p.read_text("utf-8", errors="replace")
+                                  for p in sorted(custom.rglob("*.html"))):
+        return "a template in custom_dir shows the build's date"
+    for name, plugin in config.plugins.items():
+        hook = isinstance(plugin, ModuleType)
+        if hook and any(hasattr(plugin, event) for event in _PAGE_EVENTS):
+            return f"the hook {name} handles page events"
+        if not hook and name.split("/")[-1] not in _PLUGINS_THAT_LEAVE_PAGES:
+            return f"the plugin '{name}' may work on every page"
+    if any(path.startswith(f"{CASES_DIR}/") for path in _nav_paths(config.nav)):
+        return "the navigation names a case page"
     docs = Path(config.docs_dir)
-    texts = (p.read_text("utf-8", errors="replace") for p in sorted(docs.rglob("*.md")))
-    return (any(_CASE_SOURCE_LINK.search(text) for text in texts)
-            or any(_MARKDOWN_LINK.search(body) for body in bodies if ".md" in body))
+    for path in sorted(docs.rglob("*")):
+        if path.suffix in (".md", ".markdown") and _CASE_SOURCE_LINK.search(
+                path.read_text("utf-8", errors="replace")):
+            return f"docs/{path.relative_to(docs).as_posix()} links to a case page's Markdown"
+    if any(".md" in body and _MARKDOWN_LINK.search(body) for body in bodies):
+        return "a case body links to a Markdown file"
+    return None
 
 
 class PageReuse:

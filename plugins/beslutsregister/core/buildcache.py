@@ -28,6 +28,7 @@ of the case files), but it is the project's: whoever can write into it can write
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .fingerprint import fingerprint
+from .outputguard import guard_digest
 
 #: Bumped whenever what a record holds changes shape.
 FORMAT_VERSION = 1
@@ -65,14 +67,15 @@ def code_fingerprint() -> str:
         parts = [sys.version]
         for path in sorted(PACKAGE.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                parts.append(f"{path.relative_to(PACKAGE).as_posix()}:{_file_digest(path)}")
+                parts.append(f"{path.relative_to(PACKAGE).as_posix()}:{file_digest(path)}")
         parts += sorted(f"{dist.metadata['Name']}=={dist.version}"
                         for dist in metadata.distributions())
         _code = fingerprint(*parts)
     return _code
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes (keys of what it may change)."""
     with path.open("rb") as file:
         return hashlib.file_digest(file, "blake2b").hexdigest()
 
@@ -217,15 +220,6 @@ class GuardVerdicts:
     clean: set[bytes] = field(default_factory=set)
 
 
-def guard_digest(output: str, data: bytes) -> bytes:
-    """What a verdict is kept under: the file's place (its name decides how it is
-    read: as markup, JSON, text or binary) and its bytes."""
-    digest = hashlib.blake2b(output.encode("utf-8"), digest_size=16)
-    digest.update(b"\0")
-    digest.update(data)
-    return digest.digest()
-
-
 # -- the folder ------------------------------------------------------------------------------
 
 
@@ -245,7 +239,30 @@ class BuildCache:
         self.folder = folder
         self.code = code or code_fingerprint()
         self.ignored: list[str] = []  # why records were not used, for the log
+        self._lock: int | None = None  # the open lock file while this build holds it
         self._read_back: dict[str, Any] = {}  # records as read, by name
+
+    def lock(self) -> bool:
+        """Take the cache for this build (False: another build has it, or the folder
+        cannot be made; this build then goes without). Two builds sharing the folder
+        would remove each other's kept pages and overwrite each other's records."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.folder / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock = fd
+        return True
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing releases the lock
+            self._lock = None
 
     def _read(self, name: str) -> Any:
         try:
@@ -324,6 +341,9 @@ class BuildCache:
         tag = self.folder / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(CACHEDIR_TAG, "utf-8")
+        for name in (PARSES, PAGES, VERDICTS):  # a build killed while writing left these
+            for partial in self.folder.glob(f".{name}.*"):
+                partial.unlink(missing_ok=True)
         # A record read back unchanged is not written again (tens of megabytes).
         if parses is not None and not parses.unchanged():
             used = list(parses.used.items())

@@ -18,7 +18,8 @@ SITE_DIR_EXPECTED = ("expected a folder of its own, e.g. 'site', outside cases_d
 
 
 def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path,
-                    cache_dir: Path | None = None) -> list[str]:
+                    cache_dir: Path | None = None, custom_dir: Path | None = None
+                    ) -> list[str]:
     """What is wrong with the folders, one message per option (empty if nothing).
 
     ``root`` is the project's folder (that of ``mkdocs.yml``); the others are the folders
@@ -48,11 +49,14 @@ def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path,
     if cache_dir is not None:
         cache = cache_dir.resolve()
         shown = f"option 'build_cache_dir': '{display_path(cache, root)}'"
-        for folder, name in ((docs, "docs_dir"), (site, "site_dir"), (cases, "cases_dir")):
+        theme = [(custom_dir.resolve(), "the theme's custom_dir")] if custom_dir else []
+        for folder, name in ((docs, "docs_dir"), (site, "site_dir"), (cases, "cases_dir"),
+                             *theme):
             if cache.is_relative_to(folder) or folder.is_relative_to(cache):
                 problems.append(
                     f"{shown} overlaps {name}; the cache holds every case file's contents "
-                    "(drafts too) and a build empties site_dir; expected a folder of its "
-                    "own, e.g. '.cache/beslutsregister'")
+                    "(drafts too), MkDocs publishes what docs_dir and custom_dir hold and a "
+                    "build empties site_dir; expected a folder of its own, e.g. "
+                    "'.cache/beslutsregister'")
                 break
     return problems

@@ -25,6 +25,7 @@ or e-mail address. Findings name the case file and field where they can be told
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import os
@@ -37,7 +38,6 @@ from pathlib import Path
 from stat import S_ISREG
 from urllib.parse import unquote
 
-from .buildcache import guard_digest
 from .model import Case
 from .privacy import ProtectedPeople, find_identity_numbers, mask_text
 
@@ -197,6 +197,16 @@ def _sniff(data: bytes) -> str:
 
 
 # -- scanning ------------------------------------------------------------------------------
+
+
+def guard_digest(output: str, data: bytes) -> bytes:
+    """What a verdict is kept under: the file's place (its name decides how it is
+    read: as markup, JSON, text or binary) and its bytes."""
+    digest = hashlib.blake2b(output.encode("utf-8"), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.digest()
+
 
 
 def scan_text(output: str, text: str, people: ProtectedPeople) -> list[Leak]:

@@ -19,6 +19,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -110,13 +111,16 @@ class StagedSite:
         way (``.site.previous-<pid>``) and a process of its own removes it, which
         outlives the build; where one cannot be started, a thread removes it and
         :meth:`finish` waits. A removal cut short is finished by the next build."""
-        previous = self.target.parent / f"{self.previous_prefix}{os.getpid()}"
+        previous = self.target.parent / (f"{self.previous_prefix}{os.getpid()}-"
+                                         f"{secrets.token_hex(4)}")
         try:
             os.rename(folder, previous)
+        except OSError:
+            previous = folder  # removed where it is
+        try:
             _start_remover(previous)
         except (OSError, ValueError):
-            left = previous if previous.exists() else folder
-            self.removing = threading.Thread(target=shutil.rmtree, args=(left,),
+            self.removing = threading.Thread(target=shutil.rmtree, args=(previous,),
                                              kwargs={"ignore_errors": True})
             self.removing.start()
 
