@@ -29,6 +29,12 @@ extra:
 """
 
 
+CACHE_IN_DOCS = ("option 'build_cache_dir': 'docs/cache' overlaps docs_dir; the cache holds "
+                 "every case file's contents (drafts too), MkDocs publishes what docs_dir and "
+                 "custom_dir hold and a build empties site_dir; expected a folder of its own, "
+                 "e.g. '.cache/beslutsregister'")
+
+
 def check(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
           ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "BESLUTSREGISTER_TODAY"}
@@ -410,6 +416,9 @@ AGREEMENTS = {
         "'{root}/docs')"),
     "site-dir-elsewhere": Agreement(
         PLUGIN + "      today: 2024-06-01\nsite_dir: ../public\n", ok("2024-06-01")),
+    "cache-in-docs": Agreement(
+        PLUGIN + "      today: 2024-06-01\n      build_cache_dir: docs/cache\n",
+        f"beslutsregister: {CACHE_IN_DOCS}\n", f"ERROR   -  beslutsregister: {CACHE_IN_DOCS}"),
     "cases-in-docs": Agreement(
         PLUGIN + "      today: 2024-06-01\n      cases_dir: docs/beslut\n",
         "beslutsregister: option 'cases_dir': docs/beslut is inside docs_dir, so MkDocs would "

@@ -65,6 +65,7 @@ class Settings:
     #: as the build renders them.
     markdown_extensions: tuple[Any, ...] = BODY_EXTENSIONS
     mdx_configs: dict[str, Any] = field(default_factory=dict)
+    custom_dir: Path | None = None  # the theme's: MkDocs publishes what it holds
 
 
 class _Collect(logging.Handler):
@@ -122,9 +123,11 @@ def load_settings(config_file: Path) -> Settings:
         print(f"{PLUGIN}: {config_file}: warning: {record.getMessage()}", file=sys.stderr)
     plugin = config.plugins.get(PLUGIN)
     options = plugin.config if plugin is not None else None
+    custom = config.theme.custom_dir
     return Settings(root, Path(config.docs_dir), Path(config.site_dir),
                     options if isinstance(options, RegisterConfig) else default_options(),
-                    tuple(config.markdown_extensions), dict(config.mdx_configs))
+                    tuple(config.markdown_extensions), dict(config.mdx_configs),
+                    Path(custom) if custom else None)
 
 
 def _unreadable(config_file: Path, exc: MkDocsException) -> str:
@@ -196,7 +199,9 @@ def check(config_file: Path, cases: str | None, today: str | None) -> int:
         return 2
     options = settings.options
     cases_dir = settings.root / (cases or options.cases_dir)
-    unusable = folder_problems(settings.root, settings.docs_dir, cases_dir, settings.site_dir)
+    cache = settings.root / options.build_cache_dir if options.build_cache else None
+    unusable = folder_problems(settings.root, settings.docs_dir, cases_dir, settings.site_dir,
+                               cache, settings.custom_dir)
     try:
         day = resolve_today(today or options.today,
                             source="--today" if today else "option 'today'")

@@ -381,7 +381,9 @@ class PublicBuild:
     def pages_to_render(
         self, pages: Sequence[PageSpec], site: RegisterSite, config: MkDocsConfig
     ) -> Iterable[tuple[PageSpec, Path | None]]:
-        """All of them; with the cache, unchanged case pages are copied from it."""
+        """All of them; with the cache, unchanged case pages are copied from it. The
+        search index's documents are made here (register_added starts the index with
+        them): a copied page's key covers its document."""
         urls = site.urls
         self.index_documents = documents_of(site.public, lambda case: urls.url(urls.case(case)))
         if self.cache is None:

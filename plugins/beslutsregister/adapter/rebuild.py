@@ -41,7 +41,7 @@ from mkdocs.theme import Theme
 
 from ..core.buildcache import PACKAGE, BuildCache, PageRecord, file_digest
 from ..core.fingerprint import fingerprint
-from ..core.pages import CASES_DIR, PageSpec
+from ..core.pages import CASES_DIR, PageSpec, Urls
 from ..core.site import RegisterSite
 from ..search.index import IndexDocument
 from .preview_cache import config_files
@@ -189,7 +189,7 @@ class PageReuse:
         self.kept: dict[str, PageRecord] = {}  # copied from the cache, by src_uri
         self.keys: dict[str, str] = {}  # rendered now, to keep after the build
         self.index: dict[str, bytes] = {}  # their search-index parts, as given back
-        self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by the copy's src_uri
+        self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by output file
         self.slugs: dict[str, str | None] = {}  # a copied page's case, for the index
         self.rendered = 0
 
@@ -243,7 +243,7 @@ class PageReuse:
         given a rendered one; None for any other file."""
         return self.sitemap.get(src_uri)
 
-    def records_after(self, site_folder: Path, urls: Any,
+    def records_after(self, site_folder: Path, urls: Urls,
                       digests: Mapping[str, bytes]) -> dict[str, PageRecord]:
         """Every case page's record after a published build: those copied, and those
         rendered now (kept from the published folder, with the digests the output

@@ -298,6 +298,8 @@ class BuildCache:
         if isinstance(payload, GuardVerdicts) and payload.people == people:
             self._read_back[VERDICTS] = GuardVerdicts(people, set(payload.clean))
             return payload
+        if isinstance(payload, GuardVerdicts):
+            self.ignored.append(f"{VERDICTS}: made for another list of protected people")
         return GuardVerdicts(people)
 
     def page_file(self, key: str) -> Path:
