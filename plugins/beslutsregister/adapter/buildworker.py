@@ -353,7 +353,7 @@ class BuildWorker:
         self._finished = False
         self._spooled = False  # whether the child has spooled every body
         self._offset = 0  # in the spool, of the next body to read
-        self._early: dict[int, tuple[str, bytes]] = {}  # read before they were asked for
+        self._early: dict[int, tuple[str, tuple[int, int]]] = {}  # read before asked for
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-P", "-m", __name__],
@@ -435,10 +435,11 @@ class BuildWorker:
                               else f"{doing}: {detail}")
         self._spooled = True
 
-    def body(self, number: int) -> tuple[str, bytes]:
-        """The sanitized body :meth:`add_body` numbered ``number`` and its index parts
-        (for the build cache), once; in order, each is read from the spool as it is
-        asked for."""
+    def body(self, number: int) -> tuple[str, tuple[int, int]]:
+        """The sanitized body :meth:`add_body` numbered ``number``, and where its index
+        parts are in the spool (offset, length: :meth:`spooled_parts` reads them for the
+        build cache, at the end, instead of this process holding them through the
+        build), once; in order, each is read from the spool as it is asked for."""
         if number in self._early:
             return self._early.pop(number)
         if not self._spooled:
@@ -447,16 +448,31 @@ class BuildWorker:
         fd = self._spool.fileno()
         while len(head := _read_at(fd, _SPOOL_HEAD.size, self._offset)) == _SPOOL_HEAD.size:
             found, length, parts = _SPOOL_HEAD.unpack(head)
-            data = _read_at(fd, length + parts, self._offset + _SPOOL_HEAD.size)
-            if len(data) != length + parts:
+            start = self._offset + _SPOOL_HEAD.size
+            data = _read_at(fd, length, start)
+            if len(data) != length:
                 break  # cut short: never published in part
-            self._offset += _SPOOL_HEAD.size + length + parts
-            spooled = data[:length].decode("utf-8"), data[length:]
+            self._offset = start + length + parts
+            spooled = data.decode("utf-8"), (start + length, parts)
             if found == number:
                 return spooled
             self._early[found] = spooled  # pages built in another order than rendered
         raise WorkerError(f"sanitizing {self._names[number]}: its body is missing from the "
                           "spool")
+
+    def keep_spool(self) -> int:
+        """A file descriptor of the spool for the caller, who closes it: :meth:`close`
+        frees the worker's own."""
+        return os.dup(self._spool.fileno())
+
+    @staticmethod
+    def spooled_parts(spool: int, where: tuple[int, int]) -> bytes:
+        """Index parts :meth:`body` said are at ``where`` in the spool ``spool``."""
+        offset, length = where
+        data = _read_at(spool, length, offset)
+        if len(data) != length:
+            raise OSError(f"the spool ends before its index parts ({len(data)} of {length})")
+        return data
 
     def write_index(self) -> IndexSummary:
         """Wait for the child to finish writing the index; its summary."""

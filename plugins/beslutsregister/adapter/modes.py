@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
@@ -312,6 +313,7 @@ class PublicBuild:
         self.reuse: PageReuse | None = None  # case pages copied or to keep
         self.verdicts: GuardVerdicts | None = None  # the guard's, from the last build
         self.warnings = WarningCount()  # a build that warned keeps none of its pages
+        self.spool: int | None = None  # the second process's spool, for the index parts
 
     def data_folder(self) -> Path | None:
         """The staging folder's scratch folder: the open-data files are written one at a
@@ -450,6 +452,8 @@ class PublicBuild:
         if self.worker is not None:
             with worker_errors():
                 self.worker.finish_bodies()
+            if self.reuse is not None:  # the index parts stay there until they are kept
+                self.spool = self.worker.keep_spool()
 
     def give_back(self, src_uri: str) -> tuple[PageSpec, str] | None:
         taken = self.bodies.pop(src_uri, None)
@@ -537,6 +541,7 @@ class PublicBuild:
         warned = self.warnings.detach()
         cache, reuse = self.cache, self.reuse
         if cache is None:
+            self._close_spool()
             return
         for reason in cache.ignored:
             log.info(f"beslutsregister: build cache: {reason}; rebuilt")
@@ -545,12 +550,20 @@ class PublicBuild:
                 log.info(f"beslutsregister: build cache: {len(reuse.kept)} case pages "
                          f"copied, {reuse.rendered} rendered")
             verdicts = GuardVerdicts(site.loaded.protected.fingerprint(), set(clean.values()))
+            spool = self.spool
             self._save(lambda cache: cache.save(None, None if reuse is None else (
-                dict(reuse.kept) if warned else reuse.records_after(published, site.urls,
-                                                                     clean)), verdicts))
+                dict(reuse.kept) if warned or spool is None else reuse.records_after(
+                    published, site.urls, clean,
+                    partial(BuildWorker.spooled_parts, spool))), verdicts))
         finally:
             self.stored, self.reuse, self.verdicts = None, None, None
+            self._close_spool()
             cache.unlock()
+
+    def _close_spool(self) -> None:
+        if self.spool is not None:
+            os.close(self.spool)
+            self.spool = None
 
     def _save(self, save: Callable[[BuildCache], None]) -> None:
         """Write to the cache; a cache that cannot be written only costs the next build."""
@@ -565,6 +578,7 @@ class PublicBuild:
     def abandon(self) -> None:
         """No index, no swap, nothing kept: the previous site stays as it was."""
         self.warnings.detach()
+        self._close_spool()
         if self.cache is not None:
             self.cache.unlock()
         self.stored, self.reuse, self.verdicts = None, None, None

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -188,7 +188,7 @@ class PageReuse:
         self.records = cache.pages()
         self.kept: dict[str, PageRecord] = {}  # copied from the cache, by src_uri
         self.keys: dict[str, str] = {}  # rendered now, to keep after the build
-        self.index: dict[str, bytes] = {}  # their search-index parts, as given back
+        self.index: dict[str, tuple[int, int]] = {}  # where their index parts are spooled
         self.sitemap: dict[str, tuple[str | None, str, bool]] = {}  # by output file
         self.slugs: dict[str, str | None] = {}  # a copied page's case, for the index
         self.rendered = 0
@@ -232,9 +232,9 @@ class PageReuse:
         for src_uri, record in self.kept.items():
             yield self.slugs[src_uri], record
 
-    def given_back(self, src_uri: str, index: bytes) -> None:
-        """A rendered case page's search-index parts (empty for a page not indexed),
-        kept with the page after the build."""
+    def given_back(self, src_uri: str, index: tuple[int, int]) -> None:
+        """Where a rendered case page's search-index parts are (see BuildWorker.body;
+        empty for a page not indexed), kept with the page after the build."""
         if src_uri in self.keys:
             self.index[src_uri] = index
 
@@ -243,17 +243,18 @@ class PageReuse:
         given a rendered one; None for any other file."""
         return self.sitemap.get(src_uri)
 
-    def records_after(self, site_folder: Path, urls: Urls,
-                      digests: Mapping[str, bytes]) -> dict[str, PageRecord]:
+    def records_after(self, site_folder: Path, urls: Urls, digests: Mapping[str, bytes],
+                      read_index: Callable[[tuple[int, int]], bytes]
+                      ) -> dict[str, PageRecord]:
         """Every case page's record after a published build: those copied, and those
         rendered now (kept from the published folder, with the digests the output
-        guard took of them, by output)."""
+        guard took of them, by output, and their index parts, read where they are)."""
         records = dict(self.kept)
         for src_uri, key in self.keys.items():
             index = self.index.get(src_uri)
             output = urls.dest(src_uri)
             built = site_folder / output
             if index is not None and built.is_file():
-                records[src_uri] = self.cache.keep_page(key, built, index, output,
+                records[src_uri] = self.cache.keep_page(key, built, read_index(index), output,
                                                         digests.get(output))
         return records
