@@ -17,6 +17,13 @@ child process (:class:`BuildWorker`) and gives it the work that does not need Mk
    not in its place).
 3. **Writing the index** then runs in the child while the templates render.
 
+With the build cache (:mod:`~beslutsregister.core.buildcache`), loading also sends back
+the child's parses, indexing a body spools what it added to the index beside the body
+(the cache keeps it with the page; :meth:`BuildWorker.spooled_parts` reads it at the
+end), and a page copied from the cache is indexed from what it added then
+(:meth:`BuildWorker.index_kept`, through the file the child's case files went through);
+the output guard's digests of the clean files it read come back with its verdict.
+
 The child is a fresh interpreter running this module (``python -P -m``: a project file
 named like a library, ``yaml.py``, cannot shadow it), fed frames on its standard input
 (pickled requests, and bodies as plain UTF-8: pickling each body and its index document
