@@ -50,8 +50,9 @@ def folder_problems(root: Path, docs_dir: Path, cases_dir: Path, site_dir: Path,
         cache = cache_dir.resolve()
         shown = f"option 'build_cache_dir': '{display_path(cache, root)}'"
         theme = [(custom_dir.resolve(), "the theme's custom_dir")] if custom_dir else []
-        for folder, name in ((docs, "docs_dir"), (site, "site_dir"), (cases, "cases_dir"),
-                             *theme):
+        # A site_dir refused above (the project's own folder, say) is not named again.
+        site_ok = [] if problems and "'site_dir'" in problems[-1] else [(site, "site_dir")]
+        for folder, name in ((docs, "docs_dir"), *site_ok, (cases, "cases_dir"), *theme):
             if cache.is_relative_to(folder) or folder.is_relative_to(cache):
                 problems.append(
                     f"{shown} overlaps {name}; the cache holds every case file's contents "
