@@ -12,12 +12,11 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from helpers import BODY_TABLE_CASE, NO_FUNDING_CASE, Site, accessible_register, serve
 
@@ -53,8 +52,6 @@ FOCUS_PAGE_TYPES = ("case-funding", "search-facets", "register")
 #: axe-core's rules for WCAG 2.0 and 2.1, levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 #: More tab stops than any page has: a page that never gives the focus back is a trap.
 MAX_TAB_STOPS = 300
 
@@ -100,23 +97,6 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def base_url(register: Site) -> Iterator[str]:
     with serve(register.site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), (
-        f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 Visit = Callable[[str, int], Page]

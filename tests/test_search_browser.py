@@ -8,17 +8,13 @@ Chromium they fail.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from beslutsregister.core.swedish import MONTHS
 from beslutsregister.search.index import tokens
@@ -30,11 +26,9 @@ from helpers import (
     Site,
     case_text,
     make_site,
+    serve,
     write_mixed_register,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 UNITS = ("Samhällsutveckling", "Kultur och bildning", "Kollektivtrafik")
 PROGRAMMES = ("tillvaxtverket-s3", "react-eu", "egen-finansiering", "tillvaxtverket-1-1")
@@ -81,39 +75,10 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(register: Site) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(register.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), (
-        f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install chromium")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    try:
-        yield browser
-    finally:
-        browser.close()
+    with serve(register.site) as url:
+        yield url
 
 
 @pytest.fixture
